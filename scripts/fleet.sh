@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The Likes daemons: build, provision, start, stop, status. Sourced by ./likes after servers.sh.
+
+# name:assembly:port, in start order.
+LIKES_DAEMONS=(
+    "persister:Likes.Persister:9102"
+    "aggregator:Likes.Aggregator:9101"
+    "reheater:Likes.Reheater:9103"
+    "reconciler:Likes.Reconciler:9104"
+    "edge:Likes.Edge:8080"
+)
+
+# The documented local development key (README); a real deployment sets its own from a secret.
+: "${LIKES_JWT_KEY:=likes-local-development-key-0123456789abcdef}"
+export LIKES_JWT_KEY
+
+_dll() { printf '%s/artifacts/bin/%s/release/%s.dll\n' "$(likes_root)" "$1" "$1"; }
+
+_daemon_ready() { curl -fsS -m 2 "http://127.0.0.1:$1/healthz/ready" >/dev/null 2>&1; }
+
+fleet_build() {
+    local log
+    log="$(_log_file build)"
+    mkdir -p "$(dirname "$log")"
+    if ! dotnet build "$(likes_root)/Workers.sln" -c Release -nologo -v quiet >"$log" 2>&1; then
+        grep -E "error|Error" "$log" | sort -u | head -20 >&2
+        _err "build failed; full log in $log"
+        return 1
+    fi
+    _say build "ok"
+}
+
+fleet_provision() {
+    local log
+    log="$(_log_file admin)"
+    if ! dotnet "$(_dll Likes.Admin)" all >"$log" 2>&1; then
+        cat "$log" >&2
+        _err "migrations or stream provisioning failed"
+        return 1
+    fi
+    _say schema "migrated; streams provisioned"
+}
+
+fleet_all_ready() {
+    local entry name assembly port
+    for entry in "${LIKES_DAEMONS[@]}"; do
+        IFS=: read -r name assembly port <<<"$entry"
+        pid_alive "$(_pid_file "$name")" && _daemon_ready "$port" || return 1
+    done
+}
+
+fleet_start() {
+    local entry name assembly port pidfile
+    for entry in "${LIKES_DAEMONS[@]}"; do
+        IFS=: read -r name assembly port <<<"$entry"
+        pidfile="$(_pid_file "$name")"
+        if pid_alive "$pidfile"; then
+            continue
+        fi
+        if _tcp_open "$port"; then
+            _err "port $port for $name is taken by another process"
+            return 1
+        fi
+        ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
+            nohup dotnet "$(_dll "$assembly")" --urls "http://127.0.0.1:$port" \
+            >>"$(_log_file "$name")" 2>&1 </dev/null &
+        echo $! >"$pidfile"
+    done
+    for entry in "${LIKES_DAEMONS[@]}"; do
+        IFS=: read -r name assembly port <<<"$entry"
+        if ! wait_for "$name on :$port" 60 _daemon_ready "$port"; then
+            _tail_log "$(_log_file "$name")"
+            return 1
+        fi
+        _say "$name" "ready on 127.0.0.1:$port"
+    done
+}
+
+fleet_stop() {
+    local entry name assembly port
+    for entry in "${LIKES_DAEMONS[@]}"; do
+        IFS=: read -r name assembly port <<<"$entry"
+        if pid_alive "$(_pid_file "$name")"; then
+            _stop_pid "$(_pid_of "$(_pid_file "$name")")" 15
+        fi
+        rm -f "$(_pid_file "$name")"
+    done
+}
+
+fleet_status() {
+    local entry name assembly port state
+    for entry in "${LIKES_DAEMONS[@]}"; do
+        IFS=: read -r name assembly port <<<"$entry"
+        state="not-ready"
+        if pid_alive "$(_pid_file "$name")" && _daemon_ready "$port"; then state="ready"; fi
+        printf '%-9s %-8s %-6s %s\n' "$name" "$(_pid_of "$(_pid_file "$name")")" "$port" "$state"
+    done
+}

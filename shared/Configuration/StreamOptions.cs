@@ -1,0 +1,51 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Likes.Shared.Configuration;
+
+/// <summary>The JetStream streams Likes uses: events by partition, and dead letters.</summary>
+public sealed class StreamOptions : ISectionOptions
+{
+    public static string SectionName => "Stream";
+
+    [Required, RegularExpression("^[A-Za-z0-9_-]{1,64}$")]
+    public string Name { get; set; } = "LIKES";
+
+    /// <summary>Events go to <c>{SubjectPrefix}.events.{partition}</c>, dead letters to <c>{SubjectPrefix}.dlq.{daemon}</c>.</summary>
+    [Required, RegularExpression("^[a-z0-9_-]+(\\.[a-z0-9_-]+)*$")]
+    public string SubjectPrefix { get; set; } = "likes";
+
+    /// <summary>P: the number of partitions. Changing it moves users between partitions: drain first.</summary>
+    [Range(1, 1024)]
+    public int Partitions { get; set; } = 8;
+
+    /// <summary>R: 1 locally, 3 in production.</summary>
+    [Range(1, 5)]
+    public int Replicas { get; set; } = 1;
+
+    /// <summary>How long JetStream remembers a message id: the window in which an Idempotency-Key dedupes.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Events older than this are dropped even if unconsumed: far longer than any outage to ride out.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(7);
+
+    [Range(1L << 20, long.MaxValue)]
+    public long MaxBytes { get; set; } = 4L << 30;
+
+    [Range(1, int.MaxValue)]
+    public int MaxMessageBytes { get; set; } = 4096;
+
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan DeadLetterMaxAge { get; set; } = TimeSpan.FromDays(30);
+
+    public string DeadLetterStreamName => $"{Name}_DLQ";
+
+    public string EventSubject(int partition) => $"{SubjectPrefix}.events.{partition}";
+
+    public string EventSubjectWildcard => $"{SubjectPrefix}.events.*";
+
+    public string DeadLetterSubject(string daemon) => $"{SubjectPrefix}.dlq.{daemon}";
+
+    public string DeadLetterSubjectWildcard => $"{SubjectPrefix}.dlq.>";
+}

@@ -1,0 +1,63 @@
+using Likes.Shared.Events;
+using Prometheus;
+
+namespace Likes.Shared.Consuming;
+
+/// <summary>The metrics every consumer exposes, named <c>likes_{daemon}_…</c>. Labels are bounded: action, partition, reason.</summary>
+public sealed class ConsumerMetrics
+{
+    private readonly Counter _applied;
+    private readonly Histogram _batchSize;
+    private readonly Histogram _applySeconds;
+    private readonly Counter _deadLettered;
+    private readonly Counter _failures;
+    private readonly Gauge _pending;
+    private readonly Gauge _oldestAge;
+
+    public ConsumerMetrics(WorkerIdentity worker)
+    {
+        var p = $"likes_{worker.Name}_";
+        _applied = Metrics.CreateCounter(p + "events_applied_total", "Events applied, by action.", "action");
+        _batchSize = Metrics.CreateHistogram(p + "batch_size", "Events per applied batch.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 14) });
+        _applySeconds = Metrics.CreateHistogram(p + "apply_seconds", "Time to apply one batch to the store.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 16) });
+        _deadLettered = Metrics.CreateCounter(p + "dead_lettered_total", "Messages sent to the dead-letter subject, by reason.", "reason");
+        _failures = Metrics.CreateCounter(p + "apply_failures_total", "Batches that failed to apply, by kind (transient = a store outage).", "kind");
+        _pending = Metrics.CreateGauge(p + "consumer_pending", "Events in the stream not yet delivered to this consumer, by partition.", "partition");
+        _oldestAge = Metrics.CreateGauge(p + "oldest_unapplied_age_seconds",
+            "Age of the oldest event delivered but not yet applied (0 when caught up), by partition.", "partition");
+    }
+
+    public void Applied(IReadOnlyList<LikeEvent> events, TimeSpan elapsed)
+    {
+        var likes = 0;
+        foreach (var e in events)
+        {
+            if (e.Action == LikeAction.Like)
+            {
+                likes++;
+            }
+        }
+
+        _applied.WithLabels("like").Inc(likes);
+        _applied.WithLabels("unlike").Inc(events.Count - likes);
+        _batchSize.Observe(events.Count);
+        _applySeconds.Observe(elapsed.TotalSeconds);
+    }
+
+    public void DeadLettered(string reasonKind) => _deadLettered.WithLabels(reasonKind).Inc();
+
+    public void Failed(bool transient) => _failures.WithLabels(transient ? "transient" : "event").Inc();
+
+    public void Position(int partition, ulong pending, TimeSpan oldestUnapplied)
+    {
+        _pending.WithLabels(Label(partition)).Set(pending);
+        Unapplied(partition, oldestUnapplied);
+    }
+
+    public void Unapplied(int partition, TimeSpan oldest)
+        => _oldestAge.WithLabels(Label(partition)).Set(Math.Max(0, oldest.TotalSeconds));
+
+    private static string Label(int partition) => partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

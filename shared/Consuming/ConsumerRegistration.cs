@@ -1,0 +1,30 @@
+using Likes.Shared.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Likes.Shared.Consuming;
+
+public static class ConsumerRegistration
+{
+    /// <summary>
+    /// Makes this daemon a consumer of the event stream named <paramref name="worker"/>, applying batches
+    /// with <typeparamref name="THandler"/>; readiness includes "the loop made progress recently".
+    /// </summary>
+    public static IHostApplicationBuilder AddEventConsumer<THandler>(this IHostApplicationBuilder builder, string worker)
+        where THandler : class, IEventBatchHandler
+    {
+        var services = builder.Services;
+        services.AddSectionOptions<ConsumerOptions>();
+        services.AddSectionOptions<StreamOptions>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(new WorkerIdentity(worker));
+        services.AddSingleton<ConsumerMetrics>();
+        services.AddSingleton<ConsumerProgress>();
+        services.AddSingleton<DeadLetters>();
+        services.AddSingleton<IEventBatchHandler, THandler>();
+        services.AddHostedService<ConsumerHost>();
+        services.AddHealthChecks().AddCheck<ConsumerProgress>("consumer", tags: [ServiceDefaults.ReadyTag]);
+        return builder;
+    }
+}

@@ -1,0 +1,38 @@
+using Likes.Shared.Configuration;
+using Microsoft.Extensions.Options;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+
+namespace Likes.Shared.Consuming;
+
+/// <summary>Publishes a message a worker cannot apply to <c>{prefix}.dlq.{worker}</c>, durably, with why.</summary>
+public sealed class DeadLetters(INatsJSContext js, IOptions<StreamOptions> stream, WorkerIdentity worker, ConsumerMetrics metrics)
+{
+    public const string ReasonHeader = "Likes-Dlq-Reason";
+    public const string SourceSubjectHeader = "Likes-Dlq-Subject";
+    public const string SourceSequenceHeader = "Likes-Dlq-Sequence";
+    public const string WorkerHeader = "Likes-Dlq-Worker";
+
+    public async Task PublishAsync(DeadLetter letter, CancellationToken cancellationToken)
+    {
+        var headers = new NatsHeaders
+        {
+            [ReasonHeader] = letter.Reason,
+            [SourceSubjectHeader] = letter.Subject,
+            [SourceSequenceHeader] = letter.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [WorkerHeader] = worker.Name,
+        };
+        var ack = await js.PublishAsync(
+            stream.Value.DeadLetterSubject(worker.Name),
+            letter.Payload,
+            headers: headers,
+            opts: new NatsJSPubOpts { MsgId = $"{worker.Name}:{letter.Sequence}" },
+            cancellationToken: cancellationToken);
+        ack.EnsureSuccess();
+        metrics.DeadLettered(letter.Kind);
+    }
+}
+
+/// <summary>A message set aside: its bytes as received, where it came from, and why.</summary>
+/// <param name="Kind">Bounded: <c>undecodable</c> or <c>rejected</c>; the metric label.</param>
+public sealed record DeadLetter(byte[] Payload, string Subject, ulong Sequence, string Kind, string Reason);

@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using Likes.Shared.Configuration;
+using Likes.Shared.Events;
+using Likes.Shared.Streams;
+using Microsoft.Extensions.Logging;
+using NATS.Client.JetStream;
+
+namespace Likes.Shared.Consuming;
+
+/// <summary>
+/// The consumer loop of one partition, the same in every worker: fetch a batch, decode it, hand it to the
+/// handler, ack its last event, record metrics. A store outage is retried with back-off, never acked and
+/// never blamed on an event; an event that fails on its own is dead-lettered after MaxDeliver attempts;
+/// bytes that are not an event are dead-lettered at once. The partition keeps flowing either way.
+/// </summary>
+public sealed class PartitionConsumer(
+    int partition,
+    INatsJSContext js,
+    StreamOptions stream,
+    ConsumerOptions options,
+    WorkerIdentity worker,
+    IEventBatchHandler handler,
+    DeadLetters deadLetters,
+    ConsumerMetrics metrics,
+    ConsumerProgress progress,
+    TimeProvider clock,
+    ILogger logger)
+{
+    private readonly Backoff _backoff = new(options.BackoffInitial, options.BackoffMax);
+
+    /// <summary>Highest stream sequence applied by this process; redeliveries at or below it are acked unseen.</summary>
+    private ulong _appliedThrough;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        INatsJSConsumer? consumer = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (consumer is null)
+                {
+                    consumer = await js.CreateOrUpdateConsumerAsync(
+                        stream.Name, LikesTopology.EventConsumer(stream, options, worker.Name, partition), cancellationToken);
+                    ConsumerLog.Consuming(logger, partition, worker.DurableName(partition));
+                }
+
+                var messages = await FetchAsync(consumer, cancellationToken);
+                progress.Progressed(partition);
+                if (messages.Count == 0)
+                {
+                    metrics.Position(partition, 0, TimeSpan.Zero);
+                    continue;
+                }
+
+                await ProcessAsync(messages, cancellationToken);
+                _backoff.Reset();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                var delay = _backoff.Next();
+                progress.Failing(partition, $"stream unavailable: {ex.GetType().Name}");
+                ConsumerLog.StreamUnavailable(logger, ex, partition, delay.TotalMilliseconds);
+                consumer = null;
+                await DelayAsync(delay, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes what is waiting, up to a batch. When nothing is, waits for the first event, lets the batch
+    /// window gather more, then takes those: low latency when quiet, full batches under load. A fetch is
+    /// never abandoned half-read, which would leave delivered events behind the batch and break order.
+    /// </summary>
+    private async Task<List<INatsJSMsg<byte[]>>> FetchAsync(INatsJSConsumer consumer, CancellationToken ct)
+    {
+        var batch = new List<INatsJSMsg<byte[]>>(options.BatchSize);
+        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = options.BatchSize }, cancellationToken: ct))
+        {
+            batch.Add(msg);
+        }
+
+        if (batch.Count > 0)
+        {
+            return batch;
+        }
+
+        await foreach (var msg in consumer.FetchAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = 1, Expires = options.IdleFetch }, cancellationToken: ct))
+        {
+            batch.Add(msg);
+        }
+
+        if (batch.Count == 0 || options.BatchSize == 1)
+        {
+            return batch;
+        }
+
+        if (options.BatchWindow > TimeSpan.Zero)
+        {
+            await Task.Delay(options.BatchWindow, clock, ct);
+        }
+
+        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = options.BatchSize - 1 }, cancellationToken: ct))
+        {
+            batch.Add(msg);
+        }
+
+        return batch;
+    }
+
+    private async Task ProcessAsync(List<INatsJSMsg<byte[]>> messages, CancellationToken ct)
+    {
+        var events = new List<Received>(messages.Count);
+        var rejected = new List<DeadLetter>();
+        var skipped = 0;
+        foreach (var msg in messages)
+        {
+            var sequence = msg.Metadata?.Sequence.Stream ?? 0;
+            if (sequence != 0 && sequence <= _appliedThrough)
+            {
+                skipped++;
+                continue;
+            }
+
+            var payload = msg.Data ?? [];
+            if (LikeEventCodec.TryDecode(payload, out var e, out var reason))
+            {
+                events.Add(new Received(e, msg.Subject, sequence, payload));
+            }
+            else
+            {
+                rejected.Add(new DeadLetter(payload, msg.Subject, sequence, "undecodable", reason));
+            }
+        }
+
+        if (skipped > 0)
+        {
+            ConsumerLog.SkippedRedelivered(logger, skipped, partition, _appliedThrough);
+        }
+
+        var first = messages[0].Metadata?.Timestamp ?? clock.GetUtcNow();
+        if (events.Count > 0)
+        {
+            await ApplyAsync(events, rejected, first, ct);
+        }
+
+        foreach (var letter in rejected)
+        {
+            await deadLetters.PublishAsync(letter, ct);
+            ConsumerLog.DeadLettered(logger, letter.Sequence, partition, letter.Kind, letter.Reason);
+        }
+
+        // Applied now, so a redelivery after a failed ack is skipped, not applied twice.
+        var last = messages[^1];
+        _appliedThrough = Math.Max(_appliedThrough, last.Metadata?.Sequence.Stream ?? 0);
+        await last.AckAsync(cancellationToken: ct);
+        var pending = last.Metadata?.NumPending ?? 0;
+        metrics.Position(partition, pending, pending == 0 ? TimeSpan.Zero : clock.GetUtcNow() - (last.Metadata?.Timestamp ?? clock.GetUtcNow()));
+        progress.Progressed(partition);
+    }
+
+    /// <summary>Applies the batch; on a store outage retries it whole; on an event's own failure isolates the culprit.</summary>
+    private async Task ApplyAsync(List<Received> events, List<DeadLetter> rejected, DateTimeOffset firstStoredAt, CancellationToken ct)
+    {
+        var batch = new EventBatch(partition, events.ConvertAll(r => r.Event));
+        while (true)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await handler.ApplyAsync(batch, ct);
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                metrics.Applied(batch.Events, elapsed);
+                ConsumerLog.Applied(logger, batch.Events.Count, partition, events[^1].Sequence, elapsed.TotalMilliseconds);
+                return;
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested && TransientFailure.Is(ex))
+            {
+                await WaitOutOutageAsync(ex, firstStoredAt, ct);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                metrics.Failed(transient: false);
+                ConsumerLog.Isolating(logger, ex, partition);
+                break;
+            }
+        }
+
+        foreach (var one in events)
+        {
+            await ApplyAloneAsync(one, rejected, firstStoredAt, ct);
+        }
+    }
+
+    private async Task ApplyAloneAsync(Received one, List<DeadLetter> rejected, DateTimeOffset firstStoredAt, CancellationToken ct)
+    {
+        var single = new EventBatch(partition, [one.Event]);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await handler.ApplyAsync(single, ct);
+                metrics.Applied(single.Events, TimeSpan.Zero);
+                return;
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested && TransientFailure.Is(ex))
+            {
+                attempt--;
+                await WaitOutOutageAsync(ex, firstStoredAt, ct);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                metrics.Failed(transient: false);
+                if (attempt >= options.MaxDeliver)
+                {
+                    rejected.Add(new DeadLetter(one.Payload, one.Subject, one.Sequence, "rejected",
+                        $"failed {attempt} times: {ex.GetType().Name}: {ex.Message}"));
+                    return;
+                }
+
+                await DelayAsync(_backoff.Next(), ct);
+            }
+        }
+    }
+
+    private async Task WaitOutOutageAsync(Exception ex, DateTimeOffset firstStoredAt, CancellationToken ct)
+    {
+        metrics.Failed(transient: true);
+        var delay = _backoff.Next();
+        progress.Failing(partition, $"store unavailable: {ex.GetType().Name}");
+        metrics.Unapplied(partition, clock.GetUtcNow() - firstStoredAt);
+        ConsumerLog.StoreUnavailable(logger, ex, partition, _backoff.Attempt, delay.TotalMilliseconds);
+        await DelayAsync(delay, ct);
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(delay, clock, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down: the caller's loop ends on the token.
+        }
+    }
+
+    private readonly record struct Received(LikeEvent Event, string Subject, ulong Sequence, byte[] Payload);
+}

@@ -1,0 +1,150 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Likes.Shared.Events;
+
+/// <summary>
+/// The wire format of <see cref="LikeEvent"/>: compact JSON so that <c>nats sub</c> shows it as is.
+/// <code>{"v":1,"id":"0193…","u":42,"c":7,"a":"L","t":1764000000123}</code>
+/// Version 1 is the only version; a decoder meeting another says so instead of guessing.
+/// </summary>
+public static class LikeEventCodec
+{
+    public const int CurrentVersion = 1;
+
+    /// <summary>Decoded events are small; anything larger is garbage, not an event.</summary>
+    public const int MaxEncodedBytes = 512;
+
+    public static byte[] Encode(in LikeEvent e)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("v", CurrentVersion);
+            w.WriteString("id", e.EventId.ToString("N"));
+            w.WriteNumber("u", e.UserId);
+            w.WriteNumber("c", e.ContentId);
+            w.WriteString("a", e.Action == LikeAction.Like ? "L" : "U");
+            w.WriteNumber("t", e.AcceptedAtMs);
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Decodes one event, or says in <paramref name="reason"/> why the bytes are not one.</summary>
+    public static bool TryDecode(ReadOnlySpan<byte> bytes, out LikeEvent value, out string reason)
+    {
+        value = default;
+        if (bytes.IsEmpty)
+        {
+            reason = "empty payload";
+            return false;
+        }
+
+        if (bytes.Length > MaxEncodedBytes)
+        {
+            reason = $"payload of {bytes.Length} bytes exceeds {MaxEncodedBytes}";
+            return false;
+        }
+
+        try
+        {
+            return TryRead(bytes, out value, out reason);
+        }
+        catch (JsonException ex)
+        {
+            reason = $"malformed json: {ex.Message}";
+            return false;
+        }
+        catch (FormatException ex)
+        {
+            reason = $"malformed field: {ex.Message}";
+            return false;
+        }
+        catch (InvalidOperationException ex)
+        {
+            reason = $"malformed field: {ex.Message}";
+            return false;
+        }
+    }
+
+    private static bool TryRead(ReadOnlySpan<byte> bytes, out LikeEvent value, out string reason)
+    {
+        value = default;
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 2 });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            reason = "not a json object";
+            return false;
+        }
+
+        int? version = null;
+        Guid? id = null;
+        long? user = null, content = null, at = null;
+        LikeAction? action = null;
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString();
+            if (!reader.Read())
+            {
+                break;
+            }
+
+            switch (name)
+            {
+                case "v": version = reader.GetInt32(); break;
+                case "id": id = Guid.ParseExact(reader.GetString() ?? string.Empty, "N"); break;
+                case "u": user = reader.GetInt64(); break;
+                case "c": content = reader.GetInt64(); break;
+                case "t": at = reader.GetInt64(); break;
+                case "a":
+                    action = reader.GetString() switch
+                    {
+                        "L" => LikeAction.Like,
+                        "U" => LikeAction.Unlike,
+                        var other => throw new FormatException($"unknown action '{other}'"),
+                    };
+                    break;
+                default: reader.Skip(); break;
+            }
+        }
+
+        if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+        {
+            reason = "trailing or truncated json";
+            return false;
+        }
+
+        if (version is null)
+        {
+            reason = "missing field 'v'";
+            return false;
+        }
+
+        if (version != CurrentVersion)
+        {
+            reason = $"unknown version {version}";
+            return false;
+        }
+
+        reason = (id, user, content, action, at) switch
+        {
+            (null, _, _, _, _) => "missing field 'id'",
+            (_, null or <= 0, _, _, _) => "field 'u' must be a positive 64-bit integer",
+            (_, _, null or <= 0, _, _) => "field 'c' must be a positive 64-bit integer",
+            (_, _, _, null, _) => "missing field 'a'",
+            (_, _, _, _, null or <= 0) => "field 't' must be positive unix milliseconds",
+            _ => string.Empty,
+        };
+        if (reason.Length > 0)
+        {
+            return false;
+        }
+
+        value = new LikeEvent(id!.Value, user!.Value, content!.Value, action!.Value, at!.Value);
+        return true;
+    }
+}

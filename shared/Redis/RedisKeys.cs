@@ -1,0 +1,16 @@
+namespace Likes.Shared;
+
+/// <summary>
+/// Every Redis key Likes uses (documented in docs/redis.md). User keys carry a hash tag <c>{userId}</c>
+/// so that a user's keys share one cluster slot; no command spans users or contents.
+/// </summary>
+public sealed class RedisKeys(string prefix)
+{
+    public string Prefix => prefix;
+
+    /// <summary>ZSet: the user's newest N liked content ids, score = like time (Unix ms).</summary>
+    public string Timeline(long userId) => $"{prefix}t{{{userId}}}";
+
+    /// <summary>String <c>count:version</c>: the content's like count as of count-row version.</summary>
+    public string Counter(long contentId) => $"{prefix}c:{contentId}";
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using Likes.Shared.Configuration;
+using Likes.Shared.Events;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Likes.Shared;
+
+/// <summary>
+/// The per-user timelines: a ZSet of the newest N liked content ids, score = like time (Unix ms), with
+/// the sentinel member "0" whose score is the <see cref="TimelineState"/>. All changes to one user's
+/// timeline happen inside one script, so readers never see a half-applied batch.
+/// </summary>
+public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, IOptions<TimelineOptions> options)
+{
+    public const string Sentinel = "0";
+
+    // KEYS[1] timeline; ARGV[1] N; ARGV[2] idle ttl ms (0 = none); then (content, 'L'|'U', score) triples.
+    // A missing timeline starts Partial. Trimming past N turns Complete into Truncated. Returns the
+    // number of members that really changed.
+    private const string ApplyScript = """
+        local key = KEYS[1]
+        local n = tonumber(ARGV[1])
+        if redis.call('EXISTS', key) == 0 then redis.call('ZADD', key, 3, '0') end
+        local changed = 0
+        for i = 3, #ARGV, 3 do
+          if ARGV[i + 1] == 'L' then
+            changed = changed + redis.call('ZADD', key, 'NX', ARGV[i + 2], ARGV[i])
+          else
+            changed = changed + redis.call('ZREM', key, ARGV[i])
+          end
+        end
+        local over = redis.call('ZCARD', key) - 1 - n
+        if over > 0 then
+          redis.call('ZREMRANGEBYRANK', key, 1, over)
+          if redis.call('ZSCORE', key, '0') == '1' then redis.call('ZADD', key, 2, '0') end
+        end
+        local ttl = tonumber(ARGV[2])
+        if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
+        return changed
+        """;
+
+    public int Size => options.Value.Size;
+
+    /// <summary>
+    /// Applies each user's net changes with one script call per user, all pipelined: one round trip per
+    /// batch. Returns how many timeline members really changed.
+    /// </summary>
+    public async Task<long> ApplyAsync(IEnumerable<IGrouping<long, PairChange>> changesByUser)
+    {
+        var db = redis.GetDatabase();
+        var calls = new List<Task<RedisResult>>();
+        var ttl = (long)options.Value.IdleExpiry.TotalMilliseconds;
+        foreach (var changes in changesByUser)
+        {
+            var args = new RedisValue[2 + changes.Count() * 3];
+            args[0] = options.Value.Size;
+            args[1] = ttl;
+            var i = 2;
+            foreach (var change in changes)
+            {
+                args[i++] = change.ContentId;
+                args[i++] = change.Action == LikeAction.Like ? "L" : "U";
+                args[i++] = change.AtMs;
+            }
+
+            calls.Add(db.ScriptEvaluateAsync(ApplyScript, [keys.Timeline(changes.Key)], args));
+        }
+
+        var results = await Task.WhenAll(calls);
+        return results.Sum(r => (long)r);
+    }
+
+    /// <summary>
+    /// Queues, on a batch the caller executes, the read of a page: the sentinel and each id's like time.
+    /// </summary>
+    public Task<double?[]> ReadPage(IBatch batch, long userId, IReadOnlyList<long> contentIds)
+    {
+        var members = new RedisValue[contentIds.Count + 1];
+        members[0] = Sentinel;
+        for (var i = 0; i < contentIds.Count; i++)
+        {
+            members[i + 1] = contentIds[i];
+        }
+
+        return batch.SortedSetScoresAsync(keys.Timeline(userId), members);
+    }
+
+    /// <summary>The state a page read found, from the sentinel's score.</summary>
+    public static TimelineState StateOf(double? sentinelScore) => sentinelScore switch
+    {
+        null => TimelineState.Missing,
+        1 => TimelineState.Complete,
+        2 => TimelineState.Truncated,
+        _ => TimelineState.Partial,
+    };
+
+    /// <summary>The newest likes, newest first, strictly older than (score, content) of the cursor when given.</summary>
+    public async Task<(TimelineState State, IReadOnlyList<(long ContentId, long LikedAtMs)> Items)> NewestAsync(long userId, int limit, (long LikedAtMs, long ContentId)? before)
+    {
+        var db = redis.GetDatabase();
+        var key = keys.Timeline(userId);
+        var batch = db.CreateBatch();
+        var sentinel = batch.SortedSetScoreAsync(key, Sentinel);
+        // Ask for one more than needed on the boundary score, to skip the ids already seen at that time.
+        var range = batch.SortedSetRangeByScoreWithScoresAsync(key,
+            start: double.PositiveInfinity,
+            stop: before is { } b ? b.LikedAtMs : 4,
+            exclude: Exclude.None,
+            order: Order.Descending,
+            skip: 0,
+            take: limit + 64);
+        batch.Execute();
+        await Task.WhenAll(sentinel, range);
+
+        var items = new List<(long, long)>(limit);
+        foreach (var entry in range.Result)
+        {
+            var contentId = long.Parse((string)entry.Element!, CultureInfo.InvariantCulture);
+            var at = (long)entry.Score;
+            if (contentId == 0 || (before is { } c && (at > c.LikedAtMs || (at == c.LikedAtMs && contentId >= c.ContentId))))
+            {
+                continue;
+            }
+
+            items.Add((contentId, at));
+            if (items.Count == limit)
+            {
+                break;
+            }
+        }
+
+        return (StateOf(sentinel.Result), items);
+    }
+}

@@ -1,0 +1,66 @@
+using Likes.Shared.Configuration;
+using Likes.Shared.Consuming;
+using NATS.Client.JetStream.Models;
+
+namespace Likes.Shared.Streams;
+
+/// <summary>
+/// The one definition of the streams and consumers: provisioning and the workers both use it, so the
+/// configuration a worker asserts at start is the one <c>likes-admin streams</c> created.
+/// </summary>
+public static class LikesTopology
+{
+    /// <summary>The durable consumers of the event stream, one per partition each.</summary>
+    public static readonly IReadOnlyList<string> EventConsumers = ["aggregator", "persister"];
+
+    /// <summary>
+    /// Interest retention: an event stays until both consumers of its partition acked it, so the stream
+    /// holds the backlog only. Discard-new: when full the edge answers 503 rather than the stream
+    /// dropping accepted events.
+    /// </summary>
+    public static StreamConfig EventStream(StreamOptions o) => new(o.Name, [o.EventSubjectWildcard])
+    {
+        Description = "Accepted like and unlike events, one subject per partition.",
+        Storage = StreamConfigStorage.File,
+        Retention = StreamConfigRetention.Interest,
+        Discard = StreamConfigDiscard.New,
+        DuplicateWindow = o.DuplicateWindow,
+        MaxAge = o.MaxAge,
+        MaxBytes = o.MaxBytes,
+        MaxMsgSize = o.MaxMessageBytes,
+        NumReplicas = o.Replicas,
+    };
+
+    public static StreamConfig DeadLetterStream(StreamOptions o) => new(o.DeadLetterStreamName, [o.DeadLetterSubjectWildcard])
+    {
+        Description = "Messages a worker could not apply, with the reason in headers.",
+        Storage = StreamConfigStorage.File,
+        Retention = StreamConfigRetention.Limits,
+        Discard = StreamConfigDiscard.Old,
+        MaxAge = o.DeadLetterMaxAge,
+        MaxBytes = Math.Max(o.MaxBytes / 16, 1L << 20),
+        NumReplicas = o.Replicas,
+    };
+
+    /// <summary>
+    /// Ack-all: acking a batch's last event acks the batch. MaxAckPending = batch size, so after a crash
+    /// nothing newer is delivered before the unacked batch is redelivered: a partition stays in order.
+    /// MaxDeliver is unlimited here: the loop dead-letters an event that fails on its own, and a store
+    /// outage must never exhaust deliveries.
+    /// </summary>
+    public static ConsumerConfig EventConsumer(StreamOptions stream, ConsumerOptions consumer, string worker, int partition)
+    {
+        var name = new WorkerIdentity(worker).DurableName(partition);
+        return new ConsumerConfig(name)
+        {
+            DurableName = name,
+            FilterSubject = stream.EventSubject(partition),
+            DeliverPolicy = ConsumerConfigDeliverPolicy.All,
+            AckPolicy = ConsumerConfigAckPolicy.All,
+            AckWait = consumer.AckWait,
+            MaxAckPending = consumer.BatchSize,
+            MaxDeliver = -1,
+            NumReplicas = stream.Replicas,
+        };
+    }
+}

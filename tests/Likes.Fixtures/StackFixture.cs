@@ -1,0 +1,115 @@
+using Likes.Admin;
+using Likes.Shared.Configuration;
+using Likes.Shared.Consuming;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using Npgsql;
+using StackExchange.Redis;
+using Xunit;
+
+namespace Likes.Fixtures;
+
+/// <summary>
+/// A private slice of the real servers for one test class: its own stream and subjects, its own Redis
+/// key prefix and its own migrated database, all named by a unique prefix, so tests never collide and
+/// need no restarts. Everything is removed again at the end.
+/// </summary>
+public class StackFixture : IAsyncLifetime
+{
+    public StackFixture()
+    {
+        Id = "t" + Guid.NewGuid().ToString("N")[..10];
+        Stream = new StreamOptions { Name = Id.ToUpperInvariant(), SubjectPrefix = Id, Partitions = 4, DuplicateWindow = TimeSpan.FromMinutes(2), MaxBytes = 256L << 20 };
+        Consumer = new ConsumerOptions { BatchSize = 500, AckWait = TimeSpan.FromSeconds(5), BackoffInitial = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(500) };
+        Database = "likes_" + Id;
+        KeyPrefix = Id + ":";
+        PostgresConnectionString = new NpgsqlConnectionStringBuilder(TestServers.Postgres) { Database = Database }.ConnectionString;
+    }
+
+    public string Id { get; }
+
+    public StreamOptions Stream { get; }
+
+    public ConsumerOptions Consumer { get; }
+
+    public string Database { get; }
+
+    public string KeyPrefix { get; }
+
+    public string PostgresConnectionString { get; }
+
+    public NatsConnection Nats { get; private set; } = null!;
+
+    public INatsJSContext JetStream { get; private set; } = null!;
+
+    public ConnectionMultiplexer Redis { get; private set; } = null!;
+
+    public NpgsqlDataSource Postgres { get; private set; } = null!;
+
+    /// <summary>Configuration for a host under test, pointing every store at this fixture's slice.</summary>
+    public virtual Dictionary<string, string?> Configuration() => new()
+    {
+        ["Nats:Url"] = TestServers.Nats,
+        ["Stream:Name"] = Stream.Name,
+        ["Stream:SubjectPrefix"] = Stream.SubjectPrefix,
+        ["Stream:Partitions"] = Stream.Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Stream:DuplicateWindow"] = Stream.DuplicateWindow.ToString(),
+        ["Stream:MaxBytes"] = Stream.MaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Consumer:BatchSize"] = Consumer.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Consumer:AckWait"] = Consumer.AckWait.ToString(),
+        ["Consumer:BackoffInitial"] = Consumer.BackoffInitial.ToString(),
+        ["Consumer:BackoffMax"] = Consumer.BackoffMax.ToString(),
+        ["Redis:Configuration"] = TestServers.Redis,
+        ["Redis:KeyPrefix"] = KeyPrefix,
+        ["Postgres:ConnectionString"] = PostgresConnectionString,
+    };
+
+    public virtual async Task InitializeAsync()
+    {
+        await using (var admin = NpgsqlDataSource.Create(TestServers.Postgres))
+        {
+            await using var create = admin.CreateCommand($"CREATE DATABASE \"{Database}\"");
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var migrated = Migrator.Apply(PostgresConnectionString, TextWriter.Null);
+        if (!migrated.Successful)
+        {
+            throw new InvalidOperationException("migrations failed", migrated.Error);
+        }
+
+        Postgres = NpgsqlDataSource.Create(PostgresConnectionString);
+        Redis = await ConnectionMultiplexer.ConnectAsync(TestServers.Redis);
+        Nats = new NatsConnection(new NatsOpts { Url = TestServers.Nats, Name = "likes-tests" });
+        JetStream = new NatsJSContext(Nats);
+        await StreamProvisioner.EnsureAsync(JetStream, Stream, Consumer, TextWriter.Null, CancellationToken.None);
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        try
+        {
+            await JetStream.DeleteStreamAsync(Stream.Name);
+            await JetStream.DeleteStreamAsync(Stream.DeadLetterStreamName);
+        }
+        catch (NatsJSApiException)
+        {
+            // Already gone: a test removed it on purpose.
+        }
+
+        await Nats.DisposeAsync();
+        var server = Redis.GetServers()[0];
+        var db = Redis.GetDatabase();
+        foreach (var key in server.Keys(pattern: KeyPrefix + "*", pageSize: 1000))
+        {
+            await db.KeyDeleteAsync(key);
+        }
+
+        await Redis.DisposeAsync();
+        await Postgres.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = NpgsqlDataSource.Create(TestServers.Postgres);
+        await using var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)");
+        await drop.ExecuteNonQueryAsync();
+    }
+}

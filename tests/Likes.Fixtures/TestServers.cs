@@ -1,0 +1,16 @@
+namespace Likes.Fixtures;
+
+/// <summary>
+/// Where the real servers of the test run listen: those `./likes test` starts on 127.0.0.1
+/// (overridable with LIKES_TEST_* for a different local layout). Tests never go anywhere else.
+/// </summary>
+public static class TestServers
+{
+    public static string Redis => Environment.GetEnvironmentVariable("LIKES_TEST_REDIS") ?? "127.0.0.1:6379";
+
+    public static string Nats => Environment.GetEnvironmentVariable("LIKES_TEST_NATS") ?? "nats://127.0.0.1:4222";
+
+    /// <summary>A role that may create databases; each fixture makes its own.</summary>
+    public static string Postgres => Environment.GetEnvironmentVariable("LIKES_TEST_POSTGRES")
+        ?? "Host=127.0.0.1;Port=5432;Database=likes;Username=likes;Password=likes";
+}

@@ -1,0 +1,20 @@
+using Likes.Shared;
+using Likes.Shared.Configuration;
+using Likes.Shared.Consuming;
+
+namespace Likes.Aggregator;
+
+public static class AggregatorRegistration
+{
+    /// <summary>The aggregator: the event stream, applied to the users' Redis timelines.</summary>
+    public static IHostApplicationBuilder AddAggregator(this IHostApplicationBuilder builder)
+    {
+        builder.AddLikesNats("aggregator");
+        builder.AddLikesRedis("aggregator");
+        builder.Services.AddSectionOptions<TimelineOptions>();
+        builder.Services.AddSingleton<TimelineStore>();
+        builder.Services.AddSingleton<AggregatorMetrics>();
+        builder.AddEventConsumer<TimelineBatchHandler>("aggregator");
+        return builder;
+    }
+}

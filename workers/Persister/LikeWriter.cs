@@ -1,0 +1,81 @@
+using Likes.Shared;
+using Likes.Shared.Events;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Likes.Persister;
+
+/// <summary>
+/// Writes a collapsed batch to PostgreSQL in one transaction and one round trip: unlikes deleted and likes
+/// inserted with arrays (<c>unnest</c>), the count rows moved by exactly what <c>RETURNING</c> says changed,
+/// then the absolute counts of every touched content read back. Replaying it changes nothing (I4): a
+/// like already there inserts nothing, an unlike of nothing deletes nothing, so no count moves.
+/// </summary>
+public sealed class LikeWriter(NpgsqlDataSource postgres)
+{
+    private const string ApplySql = """
+        WITH unliked AS (
+            DELETE FROM likes l
+            USING unnest(@unlike_users, @unlike_contents) AS d(user_id, content_id)
+            WHERE l.user_id = d.user_id AND l.content_id = d.content_id
+            RETURNING l.content_id
+        ), liked AS (
+            INSERT INTO likes (user_id, content_id, created_at)
+            SELECT user_id, content_id, to_timestamp(at_ms / 1000.0)
+            FROM unnest(@like_users, @like_contents, @like_times) AS i(user_id, content_id, at_ms)
+            ON CONFLICT (user_id, content_id) DO NOTHING
+            RETURNING content_id
+        ), deltas AS (
+            SELECT content_id, sum(delta) AS delta
+            FROM (SELECT content_id, -1 AS delta FROM unliked
+                  UNION ALL SELECT content_id, 1 FROM liked) AS changes
+            GROUP BY content_id
+            HAVING sum(delta) <> 0
+        ), counted AS (
+            INSERT INTO content_like_counts AS k (content_id, like_count)
+            SELECT content_id, delta FROM deltas
+            ON CONFLICT (content_id) DO UPDATE
+                SET like_count = k.like_count + excluded.like_count, version = k.version + 1, updated_at = now()
+            RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM liked)::int, (SELECT count(*) FROM unliked)::int, (SELECT count(*) FROM counted)::int
+        """;
+
+    private const string CountsSql = "SELECT content_id, like_count, version FROM content_like_counts WHERE content_id = ANY(@contents)";
+
+    public async Task<PersistOutcome> WriteAsync(IReadOnlyList<PairChange> changes, CancellationToken cancellationToken)
+    {
+        var likes = changes.Where(c => c.Action == LikeAction.Like).ToList();
+        var unlikes = changes.Where(c => c.Action == LikeAction.Unlike).ToList();
+        var contents = changes.Select(c => c.ContentId).Distinct().ToArray();
+
+        // Without an explicit transaction Npgsql runs a batch in one implicit transaction: atomic, one round trip.
+        await using var batch = postgres.CreateBatch();
+        var apply = new NpgsqlBatchCommand(ApplySql);
+        apply.Parameters.Add(Array("unlike_users", unlikes.Select(c => c.UserId)));
+        apply.Parameters.Add(Array("unlike_contents", unlikes.Select(c => c.ContentId)));
+        apply.Parameters.Add(Array("like_users", likes.Select(c => c.UserId)));
+        apply.Parameters.Add(Array("like_contents", likes.Select(c => c.ContentId)));
+        apply.Parameters.Add(Array("like_times", likes.Select(c => c.AtMs)));
+        batch.BatchCommands.Add(apply);
+        var read = new NpgsqlBatchCommand(CountsSql);
+        read.Parameters.Add(new NpgsqlParameter<long[]>("contents", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = contents });
+        batch.BatchCommands.Add(read);
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var inserted = reader.GetInt32(0);
+        var deleted = reader.GetInt32(1);
+        await reader.NextResultAsync(cancellationToken);
+        var counts = new List<KeyValuePair<long, CounterValue>>(contents.Length);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts.Add(new(reader.GetInt64(0), new CounterValue(reader.GetInt64(1), reader.GetInt64(2))));
+        }
+
+        return new PersistOutcome(inserted, deleted, counts);
+    }
+
+    private static NpgsqlParameter<long[]> Array(string name, IEnumerable<long> values)
+        => new(name, NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = values.ToArray() };
+}

@@ -1,0 +1,22 @@
+using Likes.Shared;
+using Likes.Shared.Configuration;
+using Likes.Shared.Consuming;
+
+namespace Likes.Persister;
+
+public static class PersisterRegistration
+{
+    /// <summary>The persister: the event stream, written to PostgreSQL (the truth), then counters to Redis.</summary>
+    public static IHostApplicationBuilder AddPersister(this IHostApplicationBuilder builder)
+    {
+        builder.AddLikesNats("persister");
+        builder.AddLikesPostgres("persister");
+        builder.AddLikesRedis("persister");
+        builder.Services.AddSectionOptions<PersisterOptions>();
+        builder.Services.AddSingleton<LikeWriter>();
+        builder.Services.AddSingleton<CounterStore>();
+        builder.Services.AddSingleton<PersisterMetrics>();
+        builder.AddEventConsumer<PersistBatchHandler>("persister");
+        return builder;
+    }
+}
