@@ -7,12 +7,17 @@ namespace Likes.Persister;
 
 /// <summary>
 /// Writes a collapsed batch to PostgreSQL in one transaction and one round trip: unlikes deleted and likes
-/// inserted with arrays (<c>unnest</c>), the count rows moved by exactly what <c>RETURNING</c> says changed,
+/// inserted with arrays (<c>unnest</c>), the count rows (locked in content order) moved by exactly what <c>RETURNING</c> says changed,
 /// then the absolute counts of every touched content read back. Replaying it changes nothing (I4): a
 /// like already there inserts nothing, an unlike of nothing deletes nothing, so no count moves.
 /// </summary>
 public sealed class LikeWriter(NpgsqlDataSource postgres)
 {
+    // Locks the batch's count rows in content order first, so that partitions committing at once never deadlock.
+    private const string LockSql = "SELECT 1 FROM content_like_counts WHERE content_id = ANY(@contents) ORDER BY content_id FOR UPDATE";
+
+    // Existing count rows are updated, new ones inserted: an INSERT ... ON CONFLICT checks its candidate row
+    // against like_count >= 0 before it sees the conflict, so a negative delta must never be a candidate.
     private const string ApplySql = """
         WITH unliked AS (
             DELETE FROM likes l
@@ -31,14 +36,19 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
                   UNION ALL SELECT content_id, 1 FROM liked) AS changes
             GROUP BY content_id
             HAVING sum(delta) <> 0
-        ), counted AS (
-            INSERT INTO content_like_counts AS k (content_id, like_count)
-            SELECT content_id, delta FROM deltas
-            ON CONFLICT (content_id) DO UPDATE
-                SET like_count = k.like_count + excluded.like_count, version = k.version + 1, updated_at = now()
+        ), updated AS (
+            UPDATE content_like_counts k
+            SET like_count = k.like_count + d.delta, version = k.version + 1, updated_at = now()
+            FROM deltas d
+            WHERE k.content_id = d.content_id
+            RETURNING 1
+        ), created AS (
+            INSERT INTO content_like_counts (content_id, like_count)
+            SELECT content_id, delta FROM deltas d
+            WHERE NOT EXISTS (SELECT 1 FROM content_like_counts k WHERE k.content_id = d.content_id)
             RETURNING 1
         )
-        SELECT (SELECT count(*) FROM liked)::int, (SELECT count(*) FROM unliked)::int, (SELECT count(*) FROM counted)::int
+        SELECT (SELECT count(*) FROM liked)::int, (SELECT count(*) FROM unliked)::int
         """;
 
     private const string CountsSql = "SELECT content_id, like_count, version FROM content_like_counts WHERE content_id = ANY(@contents)";
@@ -51,6 +61,9 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
 
         // Without an explicit transaction Npgsql runs a batch in one implicit transaction: atomic, one round trip.
         await using var batch = postgres.CreateBatch();
+        var lockRows = new NpgsqlBatchCommand(LockSql);
+        lockRows.Parameters.Add(Array("contents", contents));
+        batch.BatchCommands.Add(lockRows);
         var apply = new NpgsqlBatchCommand(ApplySql);
         apply.Parameters.Add(Array("unlike_users", unlikes.Select(c => c.UserId)));
         apply.Parameters.Add(Array("unlike_contents", unlikes.Select(c => c.ContentId)));
@@ -59,10 +72,11 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
         apply.Parameters.Add(Array("like_times", likes.Select(c => c.AtMs)));
         batch.BatchCommands.Add(apply);
         var read = new NpgsqlBatchCommand(CountsSql);
-        read.Parameters.Add(new NpgsqlParameter<long[]>("contents", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = contents });
+        read.Parameters.Add(Array("contents", contents));
         batch.BatchCommands.Add(read);
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var inserted = reader.GetInt32(0);
         var deleted = reader.GetInt32(1);

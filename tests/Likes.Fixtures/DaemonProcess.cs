@@ -1,0 +1,73 @@
+using System.Diagnostics;
+
+namespace Likes.Fixtures;
+
+/// <summary>
+/// A daemon as a real OS process (its built dll), for tests that kill it with SIGKILL mid-batch.
+/// Configuration goes in as environment variables (<c>Section__Key</c>).
+/// </summary>
+public sealed class DaemonProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private DaemonProcess(Process process) => _process = process;
+
+    public int Pid => _process.Id;
+
+    public static DaemonProcess Start(string assembly, IDictionary<string, string?> configuration, int port)
+    {
+        var info = new ProcessStartInfo("dotnet", [DllPath(assembly), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        foreach (var (key, value) in configuration)
+        {
+            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {assembly}");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new DaemonProcess(process);
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no final ack, exactly like a crashed pod.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>The daemon's own build output, in the configuration the tests were built with.</summary>
+    private static string DllPath(string assembly)
+    {
+        var here = AppContext.BaseDirectory;
+        var configuration = here.Contains("/release/", StringComparison.Ordinal) ? "release" : "debug";
+        var artifacts = here[..here.IndexOf("/artifacts/", StringComparison.Ordinal)];
+        var path = Path.Combine(artifacts, "artifacts", "bin", assembly, configuration, assembly + ".dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"build {assembly} first", path);
+    }
+
+    /// <summary>A free loopback port for a daemon process.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

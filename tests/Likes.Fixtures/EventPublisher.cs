@@ -1,0 +1,54 @@
+using Likes.Shared.Configuration;
+using Likes.Shared.Events;
+using Likes.Shared.Partitioning;
+using NATS.Client.JetStream;
+
+namespace Likes.Fixtures;
+
+/// <summary>Publishes events straight onto a fixture's stream, as the edge would, for worker tests.</summary>
+public sealed class EventPublisher(INatsJSContext js, StreamOptions stream)
+{
+    private long _clock = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    public LikeEvent Like(long user, long content) => Event(user, content, LikeAction.Like);
+
+    public LikeEvent Unlike(long user, long content) => Event(user, content, LikeAction.Unlike);
+
+    /// <summary>Each event one millisecond after the previous one, so like times are distinct and ordered.</summary>
+    public LikeEvent Event(long user, long content, LikeAction action)
+        => new(Guid.CreateVersion7(), user, content, action, Interlocked.Increment(ref _clock));
+
+    public async Task PublishAsync(LikeEvent e)
+    {
+        var ack = await js.PublishAsync(stream.EventSubject(Partitioner.PartitionOf(e.UserId, stream.Partitions)), LikeEventCodec.Encode(e));
+        ack.EnsureSuccess();
+    }
+
+    public async Task PublishAsync(IEnumerable<LikeEvent> events)
+    {
+        foreach (var e in events)
+        {
+            await PublishAsync(e);
+        }
+    }
+
+    /// <summary>Raw bytes onto a partition subject: how a poison message arrives.</summary>
+    public async Task PublishRawAsync(int partition, byte[] payload)
+    {
+        var ack = await js.PublishAsync(stream.EventSubject(partition), payload);
+        ack.EnsureSuccess();
+    }
+
+    /// <summary>Events of the stream not yet acked by the named worker's consumers, over all partitions.</summary>
+    public async Task<ulong> PendingAsync(string worker)
+    {
+        ulong pending = 0;
+        for (var p = 0; p < stream.Partitions; p++)
+        {
+            var consumer = await js.GetConsumerAsync(stream.Name, $"{worker}-p{p}");
+            pending += consumer.Info.NumPending + (ulong)consumer.Info.NumAckPending;
+        }
+
+        return pending;
+    }
+}
