@@ -24,4 +24,7 @@ internal static partial class ConsumerLog
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Debug, Message = "Skipped {Count} redelivered events of partition {Partition} already applied through {Sequence}")]
     public static partial void SkippedRedelivered(ILogger logger, int count, int partition, ulong sequence);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "Applied {Count} events of partition {Partition} through sequence {Sequence} that a previous owner held unacked")]
+    public static partial void AppliedHeld(ILogger logger, int count, int partition, ulong sequence);
 }

@@ -4,6 +4,7 @@ using Likes.Shared.Events;
 using Likes.Shared.Streams;
 using Microsoft.Extensions.Logging;
 using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 
 namespace Likes.Shared.Consuming;
 
@@ -43,6 +44,7 @@ public sealed class PartitionConsumer(
                     consumer = await js.CreateOrUpdateConsumerAsync(
                         stream.Name, LikesTopology.EventConsumer(stream, options, worker.Name, partition), cancellationToken);
                     ConsumerLog.Consuming(logger, partition, worker.DurableName(partition));
+                    await ApplyHeldAsync(consumer.Info, cancellationToken);
                 }
 
                 var messages = await FetchAsync(consumer, cancellationToken);
@@ -161,6 +163,71 @@ public sealed class PartitionConsumer(
         var pending = last.Metadata?.NumPending ?? 0;
         metrics.Position(partition, pending, pending == 0 ? TimeSpan.Zero : clock.GetUtcNow() - (last.Metadata?.Timestamp ?? clock.GetUtcNow()));
         progress.Progressed(partition);
+    }
+
+    /// <summary>
+    /// Applies, first, the events a previous owner of the partition was delivered but never acked (it died
+    /// mid-batch). When they are fewer than MaxAckPending, JetStream delivers newer events before it
+    /// redelivers them, and the ack-all of those newer events would ack them unapplied. So they are read
+    /// straight from the stream and applied in order now; their redelivery is then skipped as applied.
+    /// </summary>
+    private async Task ApplyHeldAsync(ConsumerInfo info, CancellationToken ct)
+    {
+        var through = info.Delivered.StreamSeq;
+        var next = Math.Max(info.AckFloor.StreamSeq, _appliedThrough) + 1;
+        if (info.NumAckPending == 0 || next > through)
+        {
+            return;
+        }
+
+        var source = await js.GetStreamAsync(stream.Name, cancellationToken: ct);
+        var events = new List<Received>();
+        var rejected = new List<DeadLetter>();
+        DateTimeOffset? first = null;
+        while (next <= through)
+        {
+            StoredMessage held;
+            try
+            {
+                held = (await source.GetAsync(new StreamMsgGetRequest { Seq = next, NextBySubj = stream.EventSubject(partition) }, ct)).Message;
+            }
+            catch (NatsJSApiException ex) when (ex.Error.Code == 404)
+            {
+                break;
+            }
+
+            if (held.Seq > through)
+            {
+                break;
+            }
+
+            first ??= held.Time;
+            var payload = held.Data.ToArray();
+            if (LikeEventCodec.TryDecode(payload, out var e, out var reason))
+            {
+                events.Add(new Received(e, held.Subject, held.Seq, payload));
+            }
+            else
+            {
+                rejected.Add(new DeadLetter(payload, held.Subject, held.Seq, "undecodable", reason));
+            }
+
+            next = held.Seq + 1;
+        }
+
+        if (events.Count > 0)
+        {
+            await ApplyAsync(events, rejected, first ?? clock.GetUtcNow(), ct);
+        }
+
+        foreach (var letter in rejected)
+        {
+            await deadLetters.PublishAsync(letter, ct);
+            ConsumerLog.DeadLettered(logger, letter.Sequence, partition, letter.Kind, letter.Reason);
+        }
+
+        _appliedThrough = Math.Max(_appliedThrough, through);
+        ConsumerLog.AppliedHeld(logger, events.Count + rejected.Count, partition, through);
     }
 
     /// <summary>Applies the batch; on a store outage retries it whole; on an event's own failure isolates the culprit.</summary>

@@ -1,9 +1,9 @@
 namespace Likes.Shared.Events;
 
 /// <summary>
-/// Collapses a batch, in stream order, to one change per (user, content): the last action wins, since
-/// applying a pair's events in order leaves exactly the state of its last event (I1). Order of first
-/// appearance is kept so output is deterministic.
+/// Collapses a batch, in stream order, to one change per (user, content) whose application leaves exactly
+/// the state of applying the events one by one (I1), like times included; applying it again changes
+/// nothing (I4). Order of first appearance is kept so output is deterministic.
 /// </summary>
 public static class BatchCollapser
 {
@@ -13,16 +13,22 @@ public static class BatchCollapser
         var changes = new List<PairChange>(events.Count);
         foreach (var e in events)
         {
-            var change = new PairChange(e.UserId, e.ContentId, e.Action, e.AcceptedAtMs);
-            if (index.TryGetValue((e.UserId, e.ContentId), out var at))
+            var key = (e.UserId, e.ContentId);
+            if (!index.TryGetValue(key, out var at))
             {
-                changes[at] = change;
+                index[key] = changes.Count;
+                changes.Add(new PairChange(e.UserId, e.ContentId, e.Action, e.AcceptedAtMs));
+                continue;
             }
-            else
+
+            var previous = changes[at];
+            changes[at] = (e.Action, previous.Action) switch
             {
-                index[(e.UserId, e.ContentId)] = changes.Count;
-                changes.Add(change);
-            }
+                // A like on a like keeps the first like's time.
+                (LikeAction.Like, LikeAction.Like) => previous,
+                (LikeAction.Like, LikeAction.Unlike) => new PairChange(e.UserId, e.ContentId, LikeAction.Like, e.AcceptedAtMs, Relike: true),
+                _ => new PairChange(e.UserId, e.ContentId, LikeAction.Unlike, e.AcceptedAtMs),
+            };
         }
 
         return changes;

@@ -37,6 +37,13 @@ public static class ServiceDefaults
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 
         builder.Services.AddHealthChecks().AddCheck("process", () => HealthCheckResult.Healthy(), tags: [LiveTag]);
+        builder.Services.AddSingleton<IHealthCheckPublisher>(new DependencyMetrics(daemon));
+        builder.Services.Configure<HealthCheckPublisherOptions>(o =>
+        {
+            o.Delay = TimeSpan.FromSeconds(2);
+            o.Period = TimeSpan.FromSeconds(5);
+            o.Predicate = r => r.Tags.Contains(ReadyTag);
+        });
 
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName: $"likes-{daemon}"))

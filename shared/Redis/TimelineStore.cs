@@ -15,7 +15,8 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
 {
     public const string Sentinel = "0";
 
-    // KEYS[1] timeline; ARGV[1] N; ARGV[2] idle ttl ms (0 = none); then (content, 'L'|'U', score) triples.
+    // KEYS[1] timeline; ARGV[1] N; ARGV[2] idle ttl ms (0 = none); then (content, action, score) triples:
+    // 'L' like (keeps an existing like's time), 'R' re-like (replaces it), 'U' unlike.
     // A missing timeline starts Partial. Trimming past N turns Complete into Truncated. Returns the
     // number of members that really changed.
     private const string ApplyScript = """
@@ -24,8 +25,11 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
         if redis.call('EXISTS', key) == 0 then redis.call('ZADD', key, 3, '0') end
         local changed = 0
         for i = 3, #ARGV, 3 do
-          if ARGV[i + 1] == 'L' then
+          local action = ARGV[i + 1]
+          if action == 'L' then
             changed = changed + redis.call('ZADD', key, 'NX', ARGV[i + 2], ARGV[i])
+          elseif action == 'R' then
+            changed = changed + redis.call('ZADD', key, ARGV[i + 2], ARGV[i])
           else
             changed = changed + redis.call('ZREM', key, ARGV[i])
           end
@@ -60,7 +64,7 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
             foreach (var change in changes)
             {
                 args[i++] = change.ContentId;
-                args[i++] = change.Action == LikeAction.Like ? "L" : "U";
+                args[i++] = change.Action == LikeAction.Unlike ? "U" : change.Relike ? "R" : "L";
                 args[i++] = change.AtMs;
             }
 

@@ -43,8 +43,8 @@ public static class LikesTopology
     };
 
     /// <summary>
-    /// Ack-all: acking a batch's last event acks the batch. MaxAckPending = batch size, so after a crash
-    /// nothing newer is delivered before the unacked batch is redelivered: a partition stays in order.
+    /// Ack-all: acking a batch's last event acks the batch. MaxAckPending = batch size bounds what a dead
+    /// owner can hold; the loop applies that held range first when it starts (docs/architecture.md).
     /// MaxDeliver is unlimited here: the loop dead-letters an event that fails on its own, and a store
     /// outage must never exhaust deliveries.
     /// </summary>

@@ -88,6 +88,32 @@ public class PersisterTests(StackFixture stack) : IClassFixture<StackFixture>, I
     }
 
     [Fact]
+    public async Task LikeTimes_AreTheFirstLikeSinceTheLastUnlike_AsIfAppliedOneByOne()
+    {
+        var handler = _persister.Services.GetRequiredService<IEventBatchHandler>();
+        var first = _events.Like(21, 970);
+        var repeated = _events.Like(21, 970);
+        await handler.ApplyAsync(new EventBatch(0, [first, repeated]), CancellationToken.None);
+        Assert.Equal(first.AcceptedAtMs, await LikedAtAsync(21, 970));
+
+        var unlike = _events.Unlike(21, 970);
+        var relike = _events.Like(21, 970);
+        var again = _events.Like(21, 970);
+        await handler.ApplyAsync(new EventBatch(0, [unlike, relike, again]), CancellationToken.None);
+
+        Assert.Equal(relike.AcceptedAtMs, await LikedAtAsync(21, 970));
+        Assert.Equal(1, await TruthQueries.StoredCountAsync(stack.Postgres, 970));
+        Assert.Equal(0, await TruthQueries.CountDriftAsync(stack.Postgres));
+    }
+
+    private async Task<long> LikedAtAsync(long user, long content)
+    {
+        await using var c = await stack.Postgres.OpenConnectionAsync();
+        return await c.ExecuteScalarAsync<long>(
+            "SELECT (extract(epoch FROM created_at) * 1000)::bigint FROM likes WHERE user_id = @user AND content_id = @content", new { user, content });
+    }
+
+    [Fact]
     public async Task ARedisCounterLostAfterCommit_IsWrittenAgainByTheRedelivery()
     {
         var handler = _persister.Services.GetRequiredService<IEventBatchHandler>();

@@ -8,15 +8,15 @@ namespace Likes.Shared.Tests;
 
 public class BatchCollapserTests
 {
-    /// <summary>The model: apply events one by one to a set of liked pairs.</summary>
-    private static HashSet<(long, long)> Model(IEnumerable<LikeEvent> events, HashSet<(long, long)> start)
+    /// <summary>The model: apply events one by one; a like on a liked pair keeps the first time.</summary>
+    private static Dictionary<(long, long), long> Model(IEnumerable<LikeEvent> events, Dictionary<(long, long), long> start)
     {
-        var state = new HashSet<(long, long)>(start);
+        var state = new Dictionary<(long, long), long>(start);
         foreach (var e in events)
         {
             if (e.Action == LikeAction.Like)
             {
-                state.Add((e.UserId, e.ContentId));
+                state.TryAdd((e.UserId, e.ContentId), e.AcceptedAtMs);
             }
             else
             {
@@ -27,23 +27,35 @@ public class BatchCollapserTests
         return state;
     }
 
-    private static HashSet<(long, long)> ApplyCollapsed(IReadOnlyList<LikeEvent> events, HashSet<(long, long)> start)
+    /// <summary>What the stores do with a change: insert-if-absent, replace on a re-like, delete on an unlike.</summary>
+    private static Dictionary<(long, long), long> ApplyCollapsed(IReadOnlyList<LikeEvent> events, Dictionary<(long, long), long> start)
     {
-        var state = new HashSet<(long, long)>(start);
+        var state = new Dictionary<(long, long), long>(start);
         foreach (var c in BatchCollapser.Collapse(events))
         {
-            if (c.Action == LikeAction.Like)
+            var key = (c.UserId, c.ContentId);
+            if (c.Action == LikeAction.Unlike)
             {
-                state.Add((c.UserId, c.ContentId));
+                state.Remove(key);
+            }
+            else if (c.Relike)
+            {
+                state[key] = c.AtMs;
             }
             else
             {
-                state.Remove((c.UserId, c.ContentId));
+                state.TryAdd(key, c.AtMs);
             }
         }
 
         return state;
     }
+
+    private static Dictionary<(long, long), long> Start(int seed)
+        => Enumerable.Range(0, 16).Where(i => (seed >> i & 1) == 1).ToDictionary(i => ((long)(i / 4 + 1), (long)(i % 4 + 1)), i => (long)i);
+
+    private static bool Same(Dictionary<(long, long), long> a, Dictionary<(long, long), long> b)
+        => a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
 
     private static Arbitrary<LikeEvent[]> SmallWorldEvents()
     {
@@ -51,25 +63,24 @@ public class BatchCollapserTests
         var gen = from u in Gen.Choose(1, 4)
                   from c in Gen.Choose(1, 4)
                   from like in Gen.Elements(true, false)
-                  from t in Gen.Choose(1, 1000)
-                  select new LikeEvent(Guid.Empty, u, c, like ? LikeAction.Like : LikeAction.Unlike, t);
-        return gen.ArrayOf().ToArbitrary();
+                  select (u, c, like);
+        // Times grow with stream order, as the edge stamps them.
+        return gen.ArrayOf().Select(xs => xs
+            .Select((x, i) => new LikeEvent(Guid.Empty, x.u, x.c, x.like ? LikeAction.Like : LikeAction.Unlike, 1_000 + i))
+            .ToArray()).ToArbitrary();
     }
 
     [Property]
-    public Property Collapsed_EndsInTheSameStateAsOneByOne()
-        => Prop.ForAll(SmallWorldEvents(), Arb.From(Gen.Choose(0, 15)), (events, seed) =>
-        {
-            var start = new HashSet<(long, long)>();
-            for (var i = 0; i < 16; i++)
-            {
-                if ((seed >> (i % 4) & 1) == 1)
-                {
-                    start.Add((i / 4 + 1, i % 4 + 1));
-                }
-            }
+    public Property Collapsed_EndsInTheSameStateAsOneByOne_TimesIncluded()
+        => Prop.ForAll(SmallWorldEvents(), Arb.From(Gen.Choose(0, 65535)), (events, seed) =>
+            Same(Model(events, Start(seed)), ApplyCollapsed(events, Start(seed))));
 
-            return Model(events, start).SetEquals(ApplyCollapsed(events, start));
+    [Property]
+    public Property Collapsed_AppliedTwice_ChangesNothingMore()
+        => Prop.ForAll(SmallWorldEvents(), Arb.From(Gen.Choose(0, 65535)), (events, seed) =>
+        {
+            var once = ApplyCollapsed(events, Start(seed));
+            return Same(once, ApplyCollapsed(events, once));
         });
 
     [Property]
@@ -92,4 +103,16 @@ public class BatchCollapserTests
         };
         Assert.Equal([new PairChange(1, 2, LikeAction.Unlike, 11)], BatchCollapser.Collapse(events));
     }
+
+    [Fact]
+    public void LikeLike_KeepsTheFirstTime()
+        => Assert.Equal([new PairChange(1, 2, LikeAction.Like, 10)], BatchCollapser.Collapse([Like(10), Like(11)]));
+
+    [Fact]
+    public void UnlikeThenLikes_IsARelikeAtTheFirstLikeAfterTheUnlike()
+        => Assert.Equal([new PairChange(1, 2, LikeAction.Like, 11, Relike: true)], BatchCollapser.Collapse([Like(9), Unlike(10), Like(11), Like(12)]));
+
+    private static LikeEvent Like(long at) => new(Guid.Empty, 1, 2, LikeAction.Like, at);
+
+    private static LikeEvent Unlike(long at) => new(Guid.Empty, 1, 2, LikeAction.Unlike, at);
 }

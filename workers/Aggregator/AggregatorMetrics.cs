@@ -2,7 +2,7 @@ using Prometheus;
 
 namespace Likes.Aggregator;
 
-/// <summary>What the batching buys: events in, net changes after collapse, members that really changed.</summary>
+/// <summary>What the batching buys: events in, net changes after collapsing, members that really changed.</summary>
 public sealed class AggregatorMetrics
 {
     private readonly Counter _collapsed = Metrics.CreateCounter("likes_aggregator_changes_after_collapse_total", "Net (user, content) changes after collapsing batches.");

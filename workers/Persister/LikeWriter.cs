@@ -24,12 +24,22 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
             USING unnest(@unlike_users, @unlike_contents) AS d(user_id, content_id)
             WHERE l.user_id = d.user_id AND l.content_id = d.content_id
             RETURNING l.content_id
-        ), liked AS (
+        ), inserted AS (
             INSERT INTO likes (user_id, content_id, created_at)
             SELECT user_id, content_id, to_timestamp(at_ms / 1000.0)
             FROM unnest(@like_users, @like_contents, @like_times) AS i(user_id, content_id, at_ms)
             ON CONFLICT (user_id, content_id) DO NOTHING
             RETURNING content_id
+        ), relikes AS (
+            -- A re-like (the batch unliked the pair first) takes the new like's time; only a new row counts.
+            INSERT INTO likes (user_id, content_id, created_at)
+            SELECT user_id, content_id, to_timestamp(at_ms / 1000.0)
+            FROM unnest(@relike_users, @relike_contents, @relike_times) AS i(user_id, content_id, at_ms)
+            ON CONFLICT (user_id, content_id) DO UPDATE SET created_at = excluded.created_at
+            RETURNING content_id, xmax = 0 AS is_new
+        ), liked AS (
+            SELECT content_id FROM inserted
+            UNION ALL SELECT content_id FROM relikes WHERE is_new
         ), deltas AS (
             SELECT content_id, sum(delta) AS delta
             FROM (SELECT content_id, -1 AS delta FROM unliked
@@ -55,7 +65,8 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
 
     public async Task<PersistOutcome> WriteAsync(IReadOnlyList<PairChange> changes, CancellationToken cancellationToken)
     {
-        var likes = changes.Where(c => c.Action == LikeAction.Like).ToList();
+        var likes = changes.Where(c => c.Action == LikeAction.Like && !c.Relike).ToList();
+        var relikes = changes.Where(c => c.Relike).ToList();
         var unlikes = changes.Where(c => c.Action == LikeAction.Unlike).ToList();
         var contents = changes.Select(c => c.ContentId).Distinct().ToArray();
 
@@ -70,6 +81,9 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
         apply.Parameters.Add(Array("like_users", likes.Select(c => c.UserId)));
         apply.Parameters.Add(Array("like_contents", likes.Select(c => c.ContentId)));
         apply.Parameters.Add(Array("like_times", likes.Select(c => c.AtMs)));
+        apply.Parameters.Add(Array("relike_users", relikes.Select(c => c.UserId)));
+        apply.Parameters.Add(Array("relike_contents", relikes.Select(c => c.ContentId)));
+        apply.Parameters.Add(Array("relike_times", relikes.Select(c => c.AtMs)));
         batch.BatchCommands.Add(apply);
         var read = new NpgsqlBatchCommand(CountsSql);
         read.Parameters.Add(Array("contents", contents));

@@ -1,0 +1,66 @@
+using Likes.Fixtures;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Likes.Aggregator.Tests;
+
+/// <summary>I4 and I6: SIGKILL mid-stream loses nothing and applies nothing twice; timelines end equal to the model.</summary>
+public class KillMidStreamTests(StackFixture fixture, ITestOutputHelper output) : IClassFixture<StackFixture>
+{
+    [Fact]
+    public async Task AggregatorKilledTwiceWhileEventsFlow_RestartedCatchesUp_TimelinesEqualTheModel()
+    {
+        var publisher = new EventPublisher(fixture.JetStream, fixture.Stream);
+        var model = new TimelineModel();
+        var published = 0;
+        const int lanes = 10, usersPerLane = 6, eventsPerLane = 300;
+
+        var process = Aggregators.StartProcess(fixture);
+        try
+        {
+            var publishing = Task.WhenAll(Enumerable.Range(0, lanes).Select(lane => Task.Run(async () =>
+            {
+                var random = new Random(lane);
+                for (var i = 0; i < eventsPerLane; i++)
+                {
+                    // Each user belongs to one lane, so the model sees each user's events in stream order.
+                    var user = 1_000 + lane * usersPerLane + random.Next(usersPerLane);
+                    var content = random.Next(1, 6);
+                    var e = random.Next(3) == 0 ? publisher.Unlike(user, content) : publisher.Like(user, content);
+                    await publisher.PublishAsync(e);
+                    model.Apply(e);
+                    Interlocked.Increment(ref published);
+
+                    // Paces the stream over a few seconds, so that the kills land while events flow.
+                    await Task.Delay(10);
+                }
+            })));
+
+            for (var kill = 1; kill <= 2; kill++)
+            {
+                var mark = await AckedAsync() + 150;
+                await Eventually.UntilAsync(AckedAsync, acked => acked >= mark, TimeSpan.FromSeconds(60), $"progress before kill {kill}");
+                await process.KillAsync();
+                await process.DisposeAsync();
+                output.WriteLine($"kill {kill}: after {Volatile.Read(ref published)} published");
+                process = Aggregators.StartProcess(fixture);
+            }
+
+            await publishing;
+            await Aggregators.CaughtUpAsync(publisher, timeout: TimeSpan.FromSeconds(90));
+        }
+        finally
+        {
+            await process.DisposeAsync();
+        }
+
+        Assert.Equal(lanes * eventsPerLane, published);
+        await new TimelineReader(fixture).AssertHoldsAsync(model);
+
+        async Task<long> AckedAsync()
+        {
+            var publishedSoFar = Volatile.Read(ref published);
+            return publishedSoFar - (long)await publisher.PendingAsync("aggregator");
+        }
+    }
+}

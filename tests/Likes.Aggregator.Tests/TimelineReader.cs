@@ -1,0 +1,61 @@
+using System.Globalization;
+using Likes.Fixtures;
+using Likes.Shared;
+using StackExchange.Redis;
+using Xunit;
+
+namespace Likes.Aggregator.Tests;
+
+/// <summary>Reads a fixture's timelines straight from Redis, under its key prefix.</summary>
+public sealed class TimelineReader(StackFixture fixture)
+{
+    public RedisKeys Keys { get; } = new(fixture.KeyPrefix);
+
+    private IDatabase Db => fixture.Redis.GetDatabase();
+
+    /// <summary>Every liked (content, like time) of the user, by content id, without the sentinel.</summary>
+    public async Task<IReadOnlyList<(long ContentId, long LikedAtMs)>> LikesAsync(long userId)
+    {
+        var entries = await Db.SortedSetRangeByRankWithScoresAsync(Keys.Timeline(userId));
+        return [.. entries
+            .Where(e => e.Element != TimelineStore.Sentinel)
+            .Select(e => (long.Parse((string)e.Element!, CultureInfo.InvariantCulture), (long)e.Score))
+            .OrderBy(e => e.Item1)];
+    }
+
+    public async Task<TimelineState> StateAsync(long userId)
+        => TimelineStore.StateOf(await Db.SortedSetScoreAsync(Keys.Timeline(userId), TimelineStore.Sentinel));
+
+    /// <summary>Members including the sentinel.</summary>
+    public Task<long> CardinalityAsync(long userId) => Db.SortedSetLengthAsync(Keys.Timeline(userId));
+
+    public Task<double?> ScoreAsync(long userId, long contentId) => Db.SortedSetScoreAsync(Keys.Timeline(userId), contentId);
+
+    /// <summary>Puts a sentinel in place as the reheater does after a rebuild (Complete) before any event.</summary>
+    public Task SeedStateAsync(long userId, TimelineState state)
+        => Db.SortedSetAddAsync(Keys.Timeline(userId), TimelineStore.Sentinel, (int)state);
+
+    /// <summary>Fails, naming every differing user with both sides, unless each timeline holds exactly what the model says.</summary>
+    public async Task AssertHoldsAsync(TimelineModel model)
+    {
+        var differences = await DifferencesAsync(model);
+        Assert.True(differences.Count == 0, $"{differences.Count} of {model.Users.Count} timelines differ from the model:\n{string.Join('\n', differences)}");
+    }
+
+    /// <summary>The users whose timelines differ from the model, each with both sides.</summary>
+    private async Task<IReadOnlyList<string>> DifferencesAsync(TimelineModel model)
+    {
+        var differences = new List<string>();
+        foreach (var user in model.Users)
+        {
+            var expected = model.Expected(user);
+            var actual = await LikesAsync(user);
+            if (!expected.SequenceEqual(actual))
+            {
+                differences.Add($"user {user}: expected [{string.Join(", ", expected)}] but Redis holds [{string.Join(", ", actual)}]");
+            }
+        }
+
+        return differences;
+    }
+}
