@@ -233,7 +233,7 @@ public sealed class PartitionConsumer(
     /// <summary>Applies the batch; on a store outage retries it whole; on an event's own failure isolates the culprit.</summary>
     private async Task ApplyAsync(List<Received> events, List<DeadLetter> rejected, DateTimeOffset firstStoredAt, CancellationToken ct)
     {
-        var batch = new EventBatch(partition, events.ConvertAll(r => r.Event));
+        var batch = new EventBatch(partition, events.ConvertAll(r => r.Event), events[^1].Sequence);
         while (true)
         {
             var started = Stopwatch.GetTimestamp();
@@ -265,7 +265,7 @@ public sealed class PartitionConsumer(
 
     private async Task ApplyAloneAsync(Received one, List<DeadLetter> rejected, DateTimeOffset firstStoredAt, CancellationToken ct)
     {
-        var single = new EventBatch(partition, [one.Event]);
+        var single = new EventBatch(partition, [one.Event], one.Sequence);
         for (var attempt = 1; ; attempt++)
         {
             try

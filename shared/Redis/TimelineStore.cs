@@ -15,16 +15,26 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
 {
     public const string Sentinel = "0";
 
-    // KEYS[1] timeline; ARGV[1] N; ARGV[2] idle ttl ms (0 = none); then (content, action, score) triples:
-    // 'L' like (keeps an existing like's time), 'R' re-like (replaces it), 'U' unlike.
-    // A missing timeline starts Partial. Trimming past N turns Complete into Truncated. Returns the
-    // number of members that really changed.
+    // KEYS[1] timeline; ARGV[1] N; ARGV[2] idle ttl ms (0 = none); ARGV[3] the batch's last stream sequence
+    // (0 = unknown); then (content, action, score) triples: 'L' like (keeps an existing like's time),
+    // 'R' re-like (replaces it), 'U' unlike. The sentinel's score is -(applied sequence * 4 + state): a batch
+    // at or below the applied sequence is already reflected (a redelivery, or a rebuild from PostgreSQL that
+    // covered it) and is skipped. A missing timeline starts Partial; trimming past N turns Complete into
+    // Truncated. Returns the number of members that really changed.
     private const string ApplyScript = """
         local key = KEYS[1]
         local n = tonumber(ARGV[1])
-        if redis.call('EXISTS', key) == 0 then redis.call('ZADD', key, 3, '0') end
+        local seq = tonumber(ARGV[3])
+        local state, applied = 3, 0
+        local s = redis.call('ZSCORE', key, '0')
+        if s then
+          local v = -tonumber(s)
+          state = v % 4
+          applied = (v - state) / 4
+          if seq > 0 and applied >= seq then return 0 end
+        end
         local changed = 0
-        for i = 3, #ARGV, 3 do
+        for i = 4, #ARGV, 3 do
           local action = ARGV[i + 1]
           if action == 'L' then
             changed = changed + redis.call('ZADD', key, 'NX', ARGV[i + 2], ARGV[i])
@@ -34,10 +44,11 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
             changed = changed + redis.call('ZREM', key, ARGV[i])
           end
         end
+        redis.call('ZADD', key, -(math.max(applied, seq) * 4 + state), '0')
         local over = redis.call('ZCARD', key) - 1 - n
         if over > 0 then
           redis.call('ZREMRANGEBYRANK', key, 1, over)
-          if redis.call('ZSCORE', key, '0') == '1' then redis.call('ZADD', key, 2, '0') end
+          if state == 1 then redis.call('ZADD', key, -(math.max(applied, seq) * 4 + 2), '0') end
         end
         local ttl = tonumber(ARGV[2])
         if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
@@ -50,17 +61,18 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
     /// Applies each user's net changes with one script call per user, all pipelined: one round trip per
     /// batch. Returns how many timeline members really changed.
     /// </summary>
-    public async Task<long> ApplyAsync(IEnumerable<IGrouping<long, PairChange>> changesByUser)
+    public async Task<long> ApplyAsync(IEnumerable<IGrouping<long, PairChange>> changesByUser, ulong lastSequence)
     {
         var db = redis.GetDatabase();
         var calls = new List<Task<RedisResult>>();
         var ttl = (long)options.Value.IdleExpiry.TotalMilliseconds;
         foreach (var changes in changesByUser)
         {
-            var args = new RedisValue[2 + changes.Count() * 3];
+            var args = new RedisValue[3 + changes.Count() * 3];
             args[0] = options.Value.Size;
             args[1] = ttl;
-            var i = 2;
+            args[2] = lastSequence;
+            var i = 3;
             foreach (var change in changes)
             {
                 args[i++] = change.ContentId;
@@ -91,13 +103,14 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
     }
 
     /// <summary>The state a page read found, from the sentinel's score.</summary>
-    public static TimelineState StateOf(double? sentinelScore) => sentinelScore switch
-    {
-        null => TimelineState.Missing,
-        1 => TimelineState.Complete,
-        2 => TimelineState.Truncated,
-        _ => TimelineState.Partial,
-    };
+    public static TimelineState StateOf(double? sentinelScore)
+        => sentinelScore is { } score ? (TimelineState)(long)(-score % 4) : TimelineState.Missing;
+
+    /// <summary>The stream sequence a timeline reflects, from the sentinel's score.</summary>
+    public static ulong AppliedThrough(double sentinelScore) => (ulong)(-sentinelScore / 4);
+
+    /// <summary>The sentinel's score for a state and the stream sequence the timeline reflects.</summary>
+    public static double SentinelScore(TimelineState state, ulong appliedThrough) => -((double)appliedThrough * 4 + (int)state);
 
     /// <summary>The newest likes, newest first, strictly older than (score, content) of the cursor when given.</summary>
     public async Task<(TimelineState State, IReadOnlyList<(long ContentId, long LikedAtMs)> Items)> NewestAsync(long userId, int limit, (long LikedAtMs, long ContentId)? before)
@@ -109,7 +122,7 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
         // Ask for one more than needed on the boundary score, to skip the ids already seen at that time.
         var range = batch.SortedSetRangeByScoreWithScoresAsync(key,
             start: double.PositiveInfinity,
-            stop: before is { } b ? b.LikedAtMs : 4,
+            stop: before is { } b ? b.LikedAtMs : 1,
             exclude: Exclude.None,
             order: Order.Descending,
             skip: 0,

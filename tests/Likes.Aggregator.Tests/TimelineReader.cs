@@ -33,7 +33,7 @@ public sealed class TimelineReader(StackFixture fixture)
 
     /// <summary>Puts a sentinel in place as the reheater does after a rebuild (Complete) before any event.</summary>
     public Task SeedStateAsync(long userId, TimelineState state)
-        => Db.SortedSetAddAsync(Keys.Timeline(userId), TimelineStore.Sentinel, (int)state);
+        => Db.SortedSetAddAsync(Keys.Timeline(userId), TimelineStore.Sentinel, TimelineStore.SentinelScore(state, 0));
 
     /// <summary>Fails, naming every differing user with both sides, unless each timeline holds exactly what the model says.</summary>
     public async Task AssertHoldsAsync(TimelineModel model)

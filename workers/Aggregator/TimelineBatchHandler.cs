@@ -14,7 +14,7 @@ public sealed class TimelineBatchHandler(TimelineStore timelines, AggregatorMetr
     public async Task ApplyAsync(EventBatch batch, CancellationToken cancellationToken)
     {
         var steps = BatchCollapser.Collapse(batch.Events);
-        var changed = await timelines.ApplyAsync(steps.GroupBy(c => c.UserId));
+        var changed = await timelines.ApplyAsync(steps.GroupBy(c => c.UserId), batch.LastSequence);
         metrics.Applied(steps.Count, changed);
     }
 }

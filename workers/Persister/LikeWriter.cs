@@ -8,7 +8,7 @@ namespace Likes.Persister;
 /// <summary>
 /// Writes a collapsed batch to PostgreSQL in one transaction and one round trip: unlikes deleted and likes
 /// inserted with arrays (<c>unnest</c>), the count rows (locked in content order) moved by exactly what <c>RETURNING</c> says changed,
-/// then the absolute counts of every touched content read back. Replaying it changes nothing (I4): a
+/// the partition's stream position recorded, then the absolute counts of every touched content read back. Replaying it changes nothing (I4): a
 /// like already there inserts nothing, an unlike of nothing deletes nothing, so no count moves.
 /// </summary>
 public sealed class LikeWriter(NpgsqlDataSource postgres)
@@ -61,9 +61,14 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
         SELECT (SELECT count(*) FROM liked)::int, (SELECT count(*) FROM unliked)::int
         """;
 
+    private const string PositionSql = """
+        INSERT INTO stream_positions (consumer, partition, sequence) VALUES ('persister', @partition, @sequence)
+        ON CONFLICT (consumer, partition) DO UPDATE SET sequence = greatest(stream_positions.sequence, excluded.sequence)
+        """;
+
     private const string CountsSql = "SELECT content_id, like_count, version FROM content_like_counts WHERE content_id = ANY(@contents)";
 
-    public async Task<PersistOutcome> WriteAsync(IReadOnlyList<PairChange> changes, CancellationToken cancellationToken)
+    public async Task<PersistOutcome> WriteAsync(IReadOnlyList<PairChange> changes, int partition, ulong lastSequence, CancellationToken cancellationToken)
     {
         var likes = changes.Where(c => c.Action == LikeAction.Like && !c.Relike).ToList();
         var relikes = changes.Where(c => c.Relike).ToList();
@@ -85,6 +90,10 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
         apply.Parameters.Add(Array("relike_contents", relikes.Select(c => c.ContentId)));
         apply.Parameters.Add(Array("relike_times", relikes.Select(c => c.AtMs)));
         batch.BatchCommands.Add(apply);
+        var position = new NpgsqlBatchCommand(PositionSql);
+        position.Parameters.Add(new NpgsqlParameter<int>("partition", partition));
+        position.Parameters.Add(new NpgsqlParameter<long>("sequence", (long)lastSequence));
+        batch.BatchCommands.Add(position);
         var read = new NpgsqlBatchCommand(CountsSql);
         read.Parameters.Add(Array("contents", contents));
         batch.BatchCommands.Add(read);
@@ -94,6 +103,7 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
         await reader.ReadAsync(cancellationToken);
         var inserted = reader.GetInt32(0);
         var deleted = reader.GetInt32(1);
+        // The position upsert returns no rows, so the next result set is the counts.
         await reader.NextResultAsync(cancellationToken);
         var counts = new List<KeyValuePair<long, CounterValue>>(contents.Length);
         while (await reader.ReadAsync(cancellationToken))

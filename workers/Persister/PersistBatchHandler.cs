@@ -26,7 +26,7 @@ public sealed partial class PersistBatchHandler(
 
         var changes = BatchCollapser.Collapse(batch.Events);
         var started = Stopwatch.GetTimestamp();
-        var outcome = await writer.WriteAsync(changes, cancellationToken);
+        var outcome = await writer.WriteAsync(changes, batch.Partition, batch.LastSequence, cancellationToken);
         metrics.Committed(outcome, Stopwatch.GetElapsedTime(started));
 
         try
