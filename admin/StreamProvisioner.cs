@@ -18,6 +18,8 @@ public static class StreamProvisioner
         log.WriteLine($"streams: {stream.Name} on {stream.EventSubjectWildcard} ({stream.Partitions} partitions, R{stream.Replicas})");
         await js.CreateOrUpdateStreamAsync(LikesTopology.DeadLetterStream(stream), ct);
         log.WriteLine($"streams: {stream.DeadLetterStreamName} on {stream.DeadLetterSubjectWildcard}");
+        await js.CreateOrUpdateStreamAsync(LikesTopology.ReheatStream(stream), ct);
+        log.WriteLine($"streams: {stream.ReheatStreamName} on {stream.ReheatSubject}");
         foreach (var worker in LikesTopology.EventConsumers)
         {
             for (var p = 0; p < stream.Partitions; p++)

@@ -39,7 +39,15 @@ public sealed class StreamOptions : ISectionOptions
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan DeadLetterMaxAge { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>How long the reheat stream folds repeated requests for the same user into one.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ReheatDuplicateWindow { get; set; } = TimeSpan.FromSeconds(30);
+
     public string DeadLetterStreamName => $"{Name}_DLQ";
+
+    public string ReheatStreamName => $"{Name}_REHEAT";
+
+    public string ReheatSubject => $"{SubjectPrefix}.reheat.timeline";
 
     public string EventSubject(int partition) => $"{SubjectPrefix}.events.{partition}";
 

@@ -43,6 +43,33 @@ public static class LikesTopology
     };
 
     /// <summary>
+    /// Timeline rebuild requests: a work queue (each taken once by one reheater), short-lived hints deduped
+    /// per user by message id, bounded so a read storm cannot grow it.
+    /// </summary>
+    public static StreamConfig ReheatStream(StreamOptions o) => new(o.ReheatStreamName, [o.ReheatSubject])
+    {
+        Description = "Requests to rebuild a user's timeline from PostgreSQL.",
+        Storage = StreamConfigStorage.File,
+        Retention = StreamConfigRetention.Workqueue,
+        Discard = StreamConfigDiscard.Old,
+        DuplicateWindow = o.ReheatDuplicateWindow,
+        MaxAge = TimeSpan.FromMinutes(10),
+        MaxMsgs = 1_000_000,
+        NumReplicas = o.Replicas,
+    };
+
+    /// <summary>One durable consumer shared by every reheater replica: each request goes to one of them.</summary>
+    public static ConsumerConfig ReheatConsumer(StreamOptions stream, TimeSpan ackWait) => new("reheater")
+    {
+        DurableName = "reheater",
+        AckPolicy = ConsumerConfigAckPolicy.Explicit,
+        AckWait = ackWait,
+        MaxDeliver = 5,
+        MaxAckPending = 1000,
+        NumReplicas = stream.Replicas,
+    };
+
+    /// <summary>
     /// Ack-all: acking a batch's last event acks the batch. MaxAckPending = batch size bounds what a dead
     /// owner can hold; the loop applies that held range first when it starts (docs/architecture.md).
     /// MaxDeliver is unlimited here: the loop dead-letters an event that fails on its own, and a store

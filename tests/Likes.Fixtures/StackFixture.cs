@@ -91,6 +91,7 @@ public class StackFixture : IAsyncLifetime
         {
             await JetStream.DeleteStreamAsync(Stream.Name);
             await JetStream.DeleteStreamAsync(Stream.DeadLetterStreamName);
+            await JetStream.DeleteStreamAsync(Stream.ReheatStreamName);
         }
         catch (NatsJSApiException)
         {

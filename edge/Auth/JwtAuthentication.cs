@@ -1,0 +1,50 @@
+using System.Text;
+using Likes.Edge.Options;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Likes.Edge.Auth;
+
+/// <summary>
+/// The standard JwtBearer handler, locked to HS256 with the configured key: <c>alg: none</c> and every other
+/// algorithm fail, <c>exp</c> is required, <c>sub</c> stays <c>sub</c>. Issuer and audience are checked when set.
+/// </summary>
+public static class JwtAuthentication
+{
+    public static IServiceCollection AddEdgeAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+
+        // AddAuthentication brings data protection, which bearer tokens never use: keep its keys in memory
+        // instead of writing a key ring to disk (the pod's root filesystem is read-only).
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<EdgeOptions>>((bearer, edge) => Configure(bearer, edge.Value.Jwt));
+        services.AddAuthorization();
+        return services;
+    }
+
+    private static void Configure(JwtBearerOptions bearer, JwtOptions jwt)
+    {
+        bearer.MapInboundClaims = false;
+        bearer.IncludeErrorDetails = false;
+        bearer.Events = BearerEvents.Create();
+        bearer.TokenValidationParameters = new TokenValidationParameters
+        {
+            IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(jwt.Key!)),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            ValidateIssuerSigningKey = true,
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ValidateLifetime = true,
+            ClockSkew = jwt.ClockSkew,
+            ValidateIssuer = !string.IsNullOrWhiteSpace(jwt.Issuer),
+            ValidIssuer = jwt.Issuer,
+            ValidateAudience = !string.IsNullOrWhiteSpace(jwt.Audience),
+            ValidAudience = jwt.Audience,
+            NameClaimType = UserIdClaim.Type,
+        };
+    }
+}

@@ -1,0 +1,56 @@
+using Likes.Edge.Auth;
+using Likes.Edge.Limits;
+using Likes.Edge.Options;
+using Likes.Edge.Problems;
+using Likes.Edge.Writes;
+using Likes.Shared;
+using Likes.Shared.Configuration;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace Likes.Edge;
+
+public static class EdgeRegistration
+{
+    /// <summary>The edge: authenticated, validated, rate-limited writes published to the event stream.</summary>
+    public static IHostApplicationBuilder AddEdge(this IHostApplicationBuilder builder)
+    {
+        builder.AddLikesNats("edge");
+        var services = builder.Services;
+        services.AddSectionOptions<StreamOptions>();
+        services.AddEdgeOptions();
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
+        services.AddEdgeProblems();
+        services.AddEdgeAuthentication();
+        services.AddWriteRateLimit();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EdgeJsonContext.Default));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<PublishMetrics>();
+        services.AddSingleton<LikePublisher>();
+        return builder;
+    }
+
+    /// <summary>The pipeline (order matters: metrics see the final status, the rate limit runs after authentication) and the v1 API.</summary>
+    public static WebApplication MapEdge(this WebApplication app)
+    {
+        // Resolved before the server listens: a bad setting (no LIKES_JWT_KEY) stops the process here, naming it.
+        var edge = app.Services.GetOptions<EdgeOptions>();
+        DevelopmentJwtKey.WarnIfUsed(app, edge);
+        app.UseRouting();
+
+        // Outside the problem handlers so the final status is recorded (500, 499 for an aborted request).
+        // Labels come from the endpoint's route pattern, never the raw path, so ids cannot reach a label.
+        app.UseHttpMetrics(o => o.CaptureMetricsUrl = false);
+        app.UseEdgeProblems();
+        app.UseMiddleware<RequestBodyLimit>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        var v1 = app.MapGroup("/v1").RequireAuthorization();
+        v1.MapWrites();
+        return app;
+    }
+}

@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+using Likes.Shared.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Likes.Edge.Options;
+
+/// <summary>The edge's own settings (section <c>Edge</c>); the stores' settings live in their own sections.</summary>
+public sealed class EdgeOptions : ISectionOptions
+{
+    public static string SectionName => "Edge";
+
+    [Required, ValidateObjectMembers]
+    public JwtOptions Jwt { get; set; } = new();
+
+    /// <summary>Likes plus unlikes per user per second (LIKES_WRITE_RATE_PER_USER); burst is 5 × this; 0 turns the limit off.</summary>
+    [Range(0, 1_000_000)]
+    public int WriteRatePerUser { get; set; } = 20;
+
+    /// <summary>How long a write waits for the stream's ack before it answers 503.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:30")]
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The Retry-After of a 503.</summary>
+    [Range(1, 3600)]
+    public int RetryAfterSeconds { get; set; } = 1;
+
+    /// <summary>Writes carry no body; anything larger than this is refused with 413.</summary>
+    [Range(0, 1 << 20)]
+    public long MaxRequestBodyBytes { get; set; } = 4096;
+
+    /// <summary>Kestrel answers 414 past this (method, target and version).</summary>
+    [Range(1024, 65536)]
+    public int MaxRequestLineBytes { get; set; } = 8192;
+
+    /// <summary>Kestrel answers 431 past this, for all headers together.</summary>
+    [Range(4096, 262144)]
+    public int MaxRequestHeadersBytes { get; set; } = 16384;
+}

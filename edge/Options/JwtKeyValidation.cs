@@ -1,0 +1,23 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Likes.Edge.Options;
+
+/// <summary>The edge refuses to start without a real signing key; the message names the variable to set.</summary>
+public sealed class JwtKeyValidation : IValidateOptions<EdgeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EdgeOptions options)
+    {
+        var key = options.Jwt.Key;
+        if (string.IsNullOrEmpty(key))
+        {
+            return ValidateOptionsResult.Fail(
+                $"LIKES_JWT_KEY (Edge:Jwt:Key) is not set: the edge needs an HS256 key of at least {JwtOptions.MinimumKeyBytes} bytes outside Development.");
+        }
+
+        var bytes = Encoding.UTF8.GetByteCount(key);
+        return bytes < JwtOptions.MinimumKeyBytes
+            ? ValidateOptionsResult.Fail($"LIKES_JWT_KEY (Edge:Jwt:Key) is {bytes} bytes: an HS256 key must be at least {JwtOptions.MinimumKeyBytes} bytes.")
+            : ValidateOptionsResult.Success;
+    }
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Likes.Edge.Options;
+
+/// <summary>How bearer tokens are checked (section <c>Edge:Jwt</c>, LIKES_JWT_*).</summary>
+public sealed class JwtOptions
+{
+    /// <summary>The documented local key; only Development falls back to it.</summary>
+    public const string DevelopmentKey = "likes-local-development-key-0123456789abcdef";
+
+    /// <summary>HMAC-SHA256 key: at least <see cref="MinimumKeyBytes"/> bytes of UTF-8.</summary>
+    public const int MinimumKeyBytes = 32;
+
+    public string? Key { get; set; }
+
+    /// <summary>Checked only when set.</summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>Checked only when set.</summary>
+    public string? Audience { get; set; }
+
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+}

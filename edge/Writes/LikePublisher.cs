@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using Likes.Edge.Options;
+using Likes.Shared;
+using Likes.Shared.Configuration;
+using Likes.Shared.Events;
+using Likes.Shared.Partitioning;
+using Microsoft.Extensions.Options;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+
+namespace Likes.Edge.Writes;
+
+/// <summary>
+/// Makes a like or unlike durable: one event on the user's partition subject, accepted only once the
+/// stream acked it. Anything short of an ack within <see cref="EdgeOptions.PublishTimeout"/> is
+/// <see cref="PublishOutcome.Unavailable"/>: the edge writes nothing else, so there is nothing half-written.
+/// </summary>
+public sealed partial class LikePublisher(
+    INatsJSContext js,
+    IOptions<StreamOptions> stream,
+    IOptions<EdgeOptions> edge,
+    PublishMetrics metrics,
+    TimeProvider time,
+    ILogger<LikePublisher> log)
+{
+    private readonly StreamOptions _stream = stream.Value;
+    private readonly TimeSpan _timeout = edge.Value.PublishTimeout;
+
+    public async Task<PublishOutcome> PublishAsync(long userId, long contentId, LikeAction action, string? idempotencyKey, CancellationToken requestAborted)
+    {
+        var now = time.GetUtcNow();
+        var e = new LikeEvent(Guid.CreateVersion7(now), userId, contentId, action, now.ToUnixTimeMilliseconds());
+        var partition = Partitioner.PartitionOf(userId, _stream.Partitions);
+        var subject = _stream.EventSubject(partition);
+
+        using var activity = LikesTelemetry.Source.StartActivity("publish like", ActivityKind.Producer);
+        activity?.SetTag("messaging.system", "nats");
+        activity?.SetTag("messaging.operation.type", "send");
+        activity?.SetTag("messaging.destination.name", subject);
+        activity?.SetTag("likes.partition", partition);
+
+        var opts = idempotencyKey is null ? null : new NatsJSPubOpts { MsgId = IdempotencyKey.MessageId(userId, idempotencyKey) };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        timeout.CancelAfter(_timeout);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var ack = await js.PublishAsync(subject, LikeEventCodec.Encode(e), opts: opts, headers: TraceHeaders(activity), cancellationToken: timeout.Token);
+            if (!ack.Duplicate)
+            {
+                ack.EnsureSuccess();
+            }
+
+            metrics.Published(action, ack.Duplicate, Stopwatch.GetElapsedTime(started));
+            return ack.Duplicate ? PublishOutcome.Duplicate : PublishOutcome.Accepted;
+        }
+        catch (OperationCanceledException) when (requestAborted.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or NatsException or TimeoutException or IOException)
+        {
+            // A timed-out publish may still land later; a client retrying with the same Idempotency-Key stays safe.
+            var reason = ex switch
+            {
+                OperationCanceledException or TimeoutException => PublishMetrics.Timeout,
+                NatsJSApiException => PublishMetrics.Rejected,
+                _ => PublishMetrics.Unreachable,
+            };
+            metrics.Failed(reason, Stopwatch.GetElapsedTime(started));
+            activity?.SetStatus(ActivityStatusCode.Error, reason);
+            PublishFailed(log, ex, subject, reason);
+            return PublishOutcome.Unavailable;
+        }
+    }
+
+    /// <summary>The W3C trace context (traceparent, tracestate) of the publish span, so consumers continue the trace.</summary>
+    private static NatsHeaders? TraceHeaders(Activity? activity)
+    {
+        if (activity is null)
+        {
+            return null;
+        }
+
+        var headers = new NatsHeaders();
+        DistributedContextPropagator.Current.Inject(activity, headers, static (carrier, name, value) => ((NatsHeaders)carrier!)[name] = value);
+        return headers;
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Publish to {Subject} failed ({Reason}); answering 503")]
+    private static partial void PublishFailed(ILogger logger, Exception exception, string subject, string reason);
+}

@@ -1,0 +1,58 @@
+using Likes.Shared.Events;
+using Prometheus;
+
+namespace Likes.Edge.Writes;
+
+/// <summary>The write path's own metrics; labels are bounded (action, reason).</summary>
+public sealed class PublishMetrics
+{
+    public const string Timeout = "timeout";
+    public const string Rejected = "rejected";
+    public const string Unreachable = "unavailable";
+
+    private readonly Counter _published = Metrics.CreateCounter(
+        "likes_edge_events_published_total", "Events the stream acked as new, by action.", "action");
+
+    private readonly Counter _deduplicated = Metrics.CreateCounter(
+        "likes_edge_events_deduplicated_total", "Writes whose Idempotency-Key the stream had already stored (answered 202, nothing new).");
+
+    private readonly Histogram _seconds = Metrics.CreateHistogram(
+        "likes_edge_publish_seconds", "Time from publishing an event to the stream's ack or the failure.",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0002, 2, 16) });
+
+    private readonly Counter _failures = Metrics.CreateCounter(
+        "likes_edge_publish_failures_total", "Writes answered 503, by reason: timeout, rejected (the stream refused, e.g. full), unavailable.", "reason");
+
+    public PublishMetrics()
+    {
+        // Series exist at zero from the start, so rate() and alerts see them before the first event.
+        _published.WithLabels(Label(LikeAction.Like));
+        _published.WithLabels(Label(LikeAction.Unlike));
+        foreach (var reason in (string[])[Timeout, Rejected, Unreachable])
+        {
+            _failures.WithLabels(reason);
+        }
+    }
+
+    public void Published(LikeAction action, bool duplicate, TimeSpan elapsed)
+    {
+        if (duplicate)
+        {
+            _deduplicated.Inc();
+        }
+        else
+        {
+            _published.WithLabels(Label(action)).Inc();
+        }
+
+        _seconds.Observe(elapsed.TotalSeconds);
+    }
+
+    public void Failed(string reason, TimeSpan elapsed)
+    {
+        _failures.WithLabels(reason).Inc();
+        _seconds.Observe(elapsed.TotalSeconds);
+    }
+
+    private static string Label(LikeAction action) => action == LikeAction.Like ? "like" : "unlike";
+}

@@ -1,0 +1,27 @@
+using Likes.Fixtures;
+
+namespace Likes.Edge.Tests;
+
+/// <summary>A private stream on the real NATS plus one edge in Development publishing to it, shared by a test class.</summary>
+public sealed class EdgeFixture : StackFixture
+{
+    public EdgeHost Host { get; private set; } = null!;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public EventStream Events => new(this);
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Host = EdgeHost.For(this);
+        Client = Host.CreateClient();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await Host.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}

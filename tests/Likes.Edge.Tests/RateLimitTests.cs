@@ -1,0 +1,52 @@
+using System.Net;
+using Likes.Fixtures;
+using Xunit;
+
+namespace Likes.Edge.Tests;
+
+/// <summary>LIKES_WRITE_RATE_PER_USER: a token bucket per user (burst 5 × rate); past it 429 with Retry-After.</summary>
+public sealed class RateLimitTests(StackFixture stack) : IClassFixture<StackFixture>
+{
+    [Fact]
+    public async Task Writes_PastTheBurst_Are429WithRetryAfterAndPublishNothingWhileOtherUsersAreUnaffected()
+    {
+        await using var host = EdgeHost.For(stack, ("Edge:WriteRatePerUser", "1"));
+        using var client = host.CreateClient();
+        var (alice, bob) = (Tokens.For(Users.Next()), Tokens.For(Users.Next()));
+        var events = new EventStream(stack);
+
+        // Warm the connection and the code paths first, so the burst below takes milliseconds, not a refill period.
+        Assert.Equal(HttpStatusCode.Accepted, (await client.LikeAsync("1", bob)).StatusCode);
+
+        var burst = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            burst.Add((await client.LikeAsync("1", alice)).StatusCode);
+        }
+
+        var before = await events.PositionAsync();
+        var sixth = await client.UnlikeAsync("1", alice);
+
+        Assert.All(burst, status => Assert.Equal(HttpStatusCode.Accepted, status));
+        await ProblemAssert.IsProblemAsync(sixth, HttpStatusCode.TooManyRequests);
+        ProblemAssert.RetryAfterSeconds(sixth);
+        await events.AssertUnchangedAsync(before);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.LikeAsync("2", bob)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Writes_WithRateZero_AreNeverLimited()
+    {
+        await using var host = EdgeHost.For(stack, ("Edge:WriteRatePerUser", "0"));
+        using var client = host.CreateClient();
+        var token = Tokens.For(Users.Next());
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 150; i++)
+        {
+            statuses.Add((await client.LikeAsync("3", token)).StatusCode);
+        }
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.Accepted, status));
+    }
+}
