@@ -63,6 +63,7 @@ fleet_start() {
         fi
         ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
             nohup dotnet "$(_dll "$assembly")" --urls "http://127.0.0.1:$port" \
+            --contentRoot "$(dirname "$(_dll "$assembly")")" \
             >>"$(_log_file "$name")" 2>&1 </dev/null &
         echo $! >"$pidfile"
     done

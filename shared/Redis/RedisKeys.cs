@@ -11,6 +11,9 @@ public sealed class RedisKeys(string prefix)
     /// <summary>ZSet: the user's newest N liked content ids, score = like time (Unix ms).</summary>
     public string Timeline(long userId) => $"{prefix}t{{{userId}}}";
 
+    /// <summary>String: the token of the reheater replica rebuilding this user's timeline (expires on its own).</summary>
+    public string RebuildLock(long userId) => $"{prefix}r{{{userId}}}";
+
     /// <summary>String <c>count:version</c>: the content's like count as of count-row version.</summary>
     public string Counter(long contentId) => $"{prefix}c:{contentId}";
 }

@@ -55,7 +55,55 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
         return changed
         """;
 
+    // KEYS[1] timeline; ARGV[1] the stream sequence the snapshot covers; ARGV[2] state; ARGV[3] idle ttl ms;
+    // then (content, score) pairs. Refuses (returns -1) when the timeline already reflects events past the
+    // snapshot: replacing it would erase them. Otherwise replaces it whole, atomically: readers see the old
+    // timeline or the new one, never a half-built one.
+    private const string ReplaceScript = """
+        local key = KEYS[1]
+        local covers = tonumber(ARGV[1])
+        local s = redis.call('ZSCORE', key, '0')
+        if s then
+          local v = -tonumber(s)
+          local applied = (v - v % 4) / 4
+          if applied > covers then return -1 end
+        end
+        redis.call('DEL', key)
+        redis.call('ZADD', key, -(covers * 4 + tonumber(ARGV[2])), '0')
+        for i = 4, #ARGV, 2 do
+          redis.call('ZADD', key, ARGV[i + 1], ARGV[i])
+        end
+        local ttl = tonumber(ARGV[3])
+        if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
+        return (#ARGV - 3) / 2
+        """;
+
     public int Size => options.Value.Size;
+
+    /// <summary>
+    /// Replaces a user's timeline with a snapshot from PostgreSQL covering the stream through
+    /// <paramref name="covers"/>. False when the timeline already holds newer events (PostgreSQL is behind).
+    /// </summary>
+    public async Task<bool> ReplaceAsync(long userId, ulong covers, TimelineState state, IReadOnlyList<(long ContentId, long LikedAtMs)> newest)
+    {
+        var args = new RedisValue[3 + newest.Count * 2];
+        args[0] = covers;
+        args[1] = (int)state;
+        args[2] = (long)options.Value.IdleExpiry.TotalMilliseconds;
+        var i = 3;
+        foreach (var (contentId, likedAtMs) in newest)
+        {
+            args[i++] = contentId;
+            args[i++] = likedAtMs;
+        }
+
+        var result = await redis.GetDatabase().ScriptEvaluateAsync(ReplaceScript, [keys.Timeline(userId)], args);
+        return (long)result >= 0;
+    }
+
+    /// <summary>The timeline's state as Redis holds it now.</summary>
+    public async Task<TimelineState> StateAsync(long userId)
+        => StateOf(await redis.GetDatabase().SortedSetScoreAsync(keys.Timeline(userId), Sentinel));
 
     /// <summary>
     /// Applies each user's net changes with one script call per user, all pipelined: one round trip per

@@ -1,0 +1,133 @@
+extern alias aggregator;
+extern alias persister;
+using Dapper;
+using Likes.Fixtures;
+using Likes.Shared;
+using Likes.Shared.Reheating;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+using Xunit;
+using static aggregator::Likes.Aggregator.AggregatorRegistration;
+using static persister::Likes.Persister.PersisterRegistration;
+
+namespace Likes.Reheater.Tests;
+
+public class ReheaterTests(StackFixture stack) : IClassFixture<StackFixture>, IAsyncLifetime
+{
+    private const int Size = 10;
+    private DaemonHost _reheater = null!;
+    private RedisKeys _keys = null!;
+
+    private Dictionary<string, string?> Configuration()
+    {
+        var c = stack.Configuration();
+        c["Timeline:Size"] = Size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        c["Reheater:BehindAttempts"] = "3";
+        c["Reheater:BehindRetry"] = "00:00:00.050";
+        return c;
+    }
+
+    public async Task InitializeAsync()
+    {
+        _reheater = await DaemonHost.StartAsync("reheater", b => b.AddReheater(), Configuration());
+        _keys = new RedisKeys(stack.KeyPrefix);
+    }
+
+    public async Task DisposeAsync() => await _reheater.DisposeAsync();
+
+    private IDatabase Redis => stack.Redis.GetDatabase();
+
+    private async Task SeedAsync(long user, int likes, long firstContent)
+    {
+        await using var c = await stack.Postgres.OpenConnectionAsync();
+        for (var i = 0; i < likes; i++)
+        {
+            await c.ExecuteAsync("INSERT INTO likes VALUES (@user, @content, to_timestamp(@at / 1000.0))",
+                new { user, content = firstContent + i, at = 1_764_000_000_000L + i * 1000 });
+        }
+    }
+
+    private async Task<List<long>> TimelineAsync(long user)
+        => (await Redis.SortedSetRangeByRankAsync(_keys.Timeline(user), 0, -1, Order.Descending))
+            .Select(v => long.Parse((string)v!, System.Globalization.CultureInfo.InvariantCulture)).Where(id => id != 0).ToList();
+
+    private async Task<TimelineState> StateAsync(long user) => await _reheater.Services.GetRequiredService<TimelineStore>().StateAsync(user);
+
+    [Fact]
+    public async Task ARequestedRebuild_LoadsEveryLikeOfALightUser_AsComplete()
+    {
+        await SeedAsync(1, 7, 100);
+        await new ReheatRequests(stack.Nats, Microsoft.Extensions.Options.Options.Create(stack.Stream)).RequestTimelineAsync(1, "test");
+
+        await Eventually.UntilAsync(async () => await StateAsync(1) == TimelineState.Complete, what: "timeline rebuilt");
+        Assert.Equal(Enumerable.Range(100, 7).Select(i => (long)i).Reverse(), await TimelineAsync(1));
+    }
+
+    [Fact]
+    public async Task AHeavyUser_GetsTheNewestN_AsTruncated()
+    {
+        await SeedAsync(2, Size + 30, 200);
+        var outcome = await _reheater.Services.GetRequiredService<TimelineRebuilder>().RebuildAsync(2, CancellationToken.None);
+
+        Assert.Equal(RebuildOutcome.Rebuilt, outcome);
+        Assert.Equal(TimelineState.Truncated, await StateAsync(2));
+        Assert.Equal(Enumerable.Range(200 + 30, Size).Select(i => (long)i).Reverse(), await TimelineAsync(2));
+    }
+
+    [Fact]
+    public async Task ATimelineHoldingEventsPostgresHasNotSeen_IsNotOverwritten()
+    {
+        await SeedAsync(3, 2, 300);
+        // The aggregator applied through sequence 50; PostgreSQL's position for the partition is still 0.
+        await Redis.SortedSetAddAsync(_keys.Timeline(3), [new("0", TimelineStore.SentinelScore(TimelineState.Partial, 50)), new("999", 1)]);
+
+        var outcome = await _reheater.Services.GetRequiredService<TimelineRebuilder>().RebuildAsync(3, CancellationToken.None);
+
+        Assert.Equal(RebuildOutcome.StillBehind, outcome);
+        Assert.Equal([999L], await TimelineAsync(3));
+    }
+
+    [Fact]
+    public async Task OneRebuildPerUserAtATime()
+    {
+        await SeedAsync(4, 3, 400);
+        await Redis.StringSetAsync(_keys.RebuildLock(4), "another-replica", TimeSpan.FromSeconds(30));
+
+        var outcome = await _reheater.Services.GetRequiredService<TimelineRebuilder>().RebuildAsync(4, CancellationToken.None);
+
+        Assert.Equal(RebuildOutcome.Busy, outcome);
+        Assert.Equal(TimelineState.Missing, await StateAsync(4));
+    }
+
+    [Fact]
+    public async Task RebuildsInterleavedWithTheAggregator_NeverLoseALike()
+    {
+        const long user = 5;
+        var config = Configuration();
+        await using var aggregatorHost = await DaemonHost.StartAsync("aggregator", b => b.AddAggregator(), config);
+        await using var persisterHost = await DaemonHost.StartAsync("persister", b => b.AddPersister(), config);
+        var events = new EventPublisher(stack.JetStream, stack.Stream);
+        var rebuilder = _reheater.Services.GetRequiredService<TimelineRebuilder>();
+
+        var publishing = Task.Run(async () =>
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                await events.PublishAsync(i % 4 == 3 ? events.Unlike(user, 500 + i - 1) : events.Like(user, 500 + i));
+            }
+        });
+        while (!publishing.IsCompleted)
+        {
+            await Redis.KeyDeleteAsync(_keys.Timeline(user));
+            await rebuilder.RebuildAsync(user, CancellationToken.None);
+        }
+
+        await publishing;
+        await Eventually.UntilAsync(async () => await events.PendingAsync("aggregator") == 0 && await events.PendingAsync("persister") == 0, what: "caught up");
+        await rebuilder.RebuildAsync(user, CancellationToken.None);
+
+        await using var c = await stack.Postgres.OpenConnectionAsync();
+        var truth = (await c.QueryAsync<long>("SELECT content_id FROM likes WHERE user_id = @user ORDER BY created_at DESC, content_id DESC LIMIT @Size", new { user, Size })).ToList();
+        Assert.Equal(truth, await TimelineAsync(user));
+    }
+}

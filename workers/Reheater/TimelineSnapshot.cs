@@ -1,0 +1,8 @@
+namespace Likes.Reheater;
+
+/// <summary>
+/// A user's newest likes read from PostgreSQL (at most N + 1, to know whether there are more than N), and
+/// the stream sequence the snapshot covers (the persister's position for the user's partition, read in the
+/// same transaction).
+/// </summary>
+public sealed record TimelineSnapshot(ulong Covers, IReadOnlyList<(long ContentId, long LikedAtMs)> Newest);
