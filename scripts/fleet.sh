@@ -94,6 +94,6 @@ fleet_status() {
         IFS=: read -r name assembly port <<<"$entry"
         state="not-ready"
         if pid_alive "$(_pid_file "$name")" && _daemon_ready "$port"; then state="ready"; fi
-        printf '%-9s %-8s %-6s %s\n' "$name" "$(_pid_of "$(_pid_file "$name")")" "$port" "$state"
+        printf '%-11s %-8s %-6s %s\n' "$name" "$(_pid_of "$(_pid_file "$name")")" "$port" "$state"
     done
 }

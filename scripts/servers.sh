@@ -488,16 +488,16 @@ servers_status() {
     local pid ready
     pid="$(_pid_of "$(_pid_file redis)")"
     if _redis_ready; then ready=ready; else ready=not-ready; fi
-    printf '%-9s %-8s %-6s %s\n' redis "$pid" "${LIKES_REDIS_PORT:-6379}" "$ready"
+    printf '%-11s %-8s %-6s %s\n' redis "$pid" "${LIKES_REDIS_PORT:-6379}" "$ready"
 
     pid="$(_pid_of "$(_pid_file nats)")"
     if _nats_healthy; then ready=ready; else ready=not-ready; fi
-    printf '%-9s %-8s %-6s %s\n' nats "$pid" "${LIKES_NATS_PORT:-4222}" "$ready"
+    printf '%-11s %-8s %-6s %s\n' nats "$pid" "${LIKES_NATS_PORT:-4222}" "$ready"
 
     pid=-
     if _pg_running && [[ -r "$(_pg_dir)/postmaster.pid" ]]; then
         pid="$(head -n 1 "$(_pg_dir)/postmaster.pid")"
     fi
     if [[ -x "$LIKES_PG_BIN/pg_isready" ]] && _pg_ready; then ready=ready; else ready=not-ready; fi
-    printf '%-9s %-8s %-6s %s\n' postgres "$pid" "${LIKES_PG_PORT:-5432}" "$ready"
+    printf '%-11s %-8s %-6s %s\n' postgres "$pid" "${LIKES_PG_PORT:-5432}" "$ready"
 }

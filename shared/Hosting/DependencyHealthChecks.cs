@@ -11,7 +11,15 @@ public sealed class NatsHealthCheck(NatsConnection nats) : IHealthCheck
     {
         if (nats.ConnectionState != NatsConnectionState.Open)
         {
-            return HealthCheckResult.Unhealthy($"nats connection {nats.ConnectionState}");
+            // The client connects on first use; a daemon that has not published yet connects here.
+            try
+            {
+                await nats.ConnectAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            }
+            catch (Exception ex) when (ex is NatsException or TimeoutException)
+            {
+                return HealthCheckResult.Unhealthy($"nats connection {nats.ConnectionState}: {ex.Message}");
+            }
         }
 
         var rtt = await nats.PingAsync(cancellationToken);

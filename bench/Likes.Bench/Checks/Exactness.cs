@@ -1,0 +1,59 @@
+using Dapper;
+using Likes.Shared;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Likes.Bench.Checks;
+
+/// <summary>
+/// Compares what the clients were told (the last accepted action per pair) with PostgreSQL's rows, its
+/// count table and Redis's counters, for a range of content ids a run used alone.
+/// </summary>
+public sealed class Exactness(NpgsqlDataSource postgres, IConnectionMultiplexer redis, RedisKeys keys)
+{
+    public async Task<long> RowsAsync(long fromContent, long toContent)
+    {
+        await using var c = await postgres.OpenConnectionAsync();
+        return await c.ExecuteScalarAsync<long>("SELECT count(*) FROM likes WHERE content_id BETWEEN @fromContent AND @toContent", new { fromContent, toContent });
+    }
+
+    public async Task<ExactnessReport> CheckAsync(IReadOnlyDictionary<(long User, long Content), bool> accepted, long fromContent, long toContent)
+    {
+        await using var c = await postgres.OpenConnectionAsync();
+        var rows = (await c.QueryAsync<(long, long)>(
+            "SELECT user_id, content_id FROM likes WHERE content_id BETWEEN @fromContent AND @toContent", new { fromContent, toContent })).ToHashSet();
+        var expected = accepted.Where(kv => kv.Value).Select(kv => kv.Key).ToHashSet();
+        var lost = expected.Count(p => !rows.Contains(p));
+        var extra = rows.Count(p => !expected.Contains(p));
+
+        var stored = (await c.QueryAsync<(long Content, long Count)>(
+            "SELECT content_id, like_count FROM content_like_counts WHERE content_id BETWEEN @fromContent AND @toContent", new { fromContent, toContent }))
+            .ToDictionary(r => r.Content, r => r.Count);
+        var counted = rows.GroupBy(p => p.Item2).ToDictionary(g => g.Key, g => (long)g.Count());
+        var contents = stored.Keys.Union(counted.Keys).ToList();
+
+        var db = redis.GetDatabase();
+        var cached = await Task.WhenAll(contents.Select(id => db.StringGetAsync(keys.Counter(id))));
+        var drift = 0;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            var id = contents[i];
+            var truth = counted.GetValueOrDefault(id);
+            var inRedis = CounterValue.TryParse(cached[i], out var v) ? v.Count : 0;
+            if (stored.GetValueOrDefault(id) != truth || inRedis != truth)
+            {
+                drift++;
+            }
+        }
+
+        return new ExactnessReport(expected.Count, rows.Count, lost, extra, contents.Count, drift);
+    }
+}
+
+/// <param name="Lost">Likes answered 202 (and not unliked later) that are not in PostgreSQL.</param>
+/// <param name="Extra">Rows in PostgreSQL whose last accepted action was an unlike.</param>
+/// <param name="DriftContents">Contents whose Redis counter, stored count and COUNT(*) disagree.</param>
+public sealed record ExactnessReport(int ExpectedLikes, int Rows, int Lost, int Extra, int Contents, int DriftContents)
+{
+    public bool Exact => Lost == 0 && Extra == 0 && DriftContents == 0;
+}

@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using Likes.Fixtures;
+
+namespace Likes.Bench.Load;
+
+/// <summary>The edge's HTTP API as a load generator uses it: keep-alive connections, one token per user.</summary>
+public sealed class EdgeClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly string _key;
+    private readonly ConcurrentDictionary<long, AuthenticationHeaderValue> _tokens = new();
+
+    public EdgeClient(Uri edge, string jwtKey, int connections)
+    {
+        _key = jwtKey;
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = connections,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+            UseProxy = false,
+        })
+        {
+            BaseAddress = edge,
+            Timeout = TimeSpan.FromSeconds(10),
+        };
+    }
+
+    public async Task<int> LikeAsync(long user, long content, bool like, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(like ? HttpMethod.Put : HttpMethod.Delete, $"/v1/likes/{content}");
+        request.Headers.Authorization = Token(user);
+        using var response = await _http.SendAsync(request, ct);
+        return (int)response.StatusCode;
+    }
+
+    public async Task<(int Status, string Body)> GetAsync(long user, string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = Token(user);
+        using var response = await _http.SendAsync(request, ct);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+    }
+
+    private AuthenticationHeaderValue Token(long user)
+        => _tokens.GetOrAdd(user, u => new AuthenticationHeaderValue("Bearer", Tokens.For(u.ToString(System.Globalization.CultureInfo.InvariantCulture), _key, DateTime.UtcNow.AddHours(2))));
+
+    public void Dispose() => _http.Dispose();
+}
