@@ -32,6 +32,24 @@ public sealed class EventPublisher(INatsJSContext js, StreamOptions stream)
         }
     }
 
+    /// <summary>Many events with many publishes in flight (acks awaited in windows): how a backlog is made fast.</summary>
+    public async Task PublishManyAsync(IReadOnlyList<LikeEvent> events, int inFlight = 512, CancellationToken cancellationToken = default)
+    {
+        var pending = new List<Task>(inFlight);
+        foreach (var e in events)
+        {
+            pending.Add(PublishAsync(e));
+            if (pending.Count == inFlight)
+            {
+                await Task.WhenAll(pending);
+                pending.Clear();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+
+        await Task.WhenAll(pending);
+    }
+
     /// <summary>Raw bytes onto a partition subject: how a poison message arrives.</summary>
     public async Task PublishRawAsync(int partition, byte[] payload)
     {

@@ -13,11 +13,18 @@ namespace Likes.Persister;
 /// </summary>
 public sealed class LikeWriter(NpgsqlDataSource postgres)
 {
-    // Locks the batch's count rows in content order first, so that partitions committing at once never deadlock.
-    private const string LockSql = "SELECT 1 FROM content_like_counts WHERE content_id = ANY(@contents) ORDER BY content_id FOR UPDATE";
+    // Locks every count row the batch may move, in content order, in one statement, so that partitions
+    // committing at once never deadlock: a content being liked gets its row created (at 0) if missing; an
+    // existing row is only locked (ON CONFLICT DO UPDATE ... WHERE false locks without writing).
+    private const string LockSql = """
+        INSERT INTO content_like_counts (content_id, like_count)
+        SELECT c, 0 FROM unnest(@contents) AS c
+        WHERE c = ANY(@like_contents) OR EXISTS (SELECT 1 FROM content_like_counts k WHERE k.content_id = c)
+        ORDER BY c
+        ON CONFLICT (content_id) DO UPDATE SET like_count = excluded.like_count WHERE false
+        """;
 
-    // Existing count rows are updated, new ones inserted: an INSERT ... ON CONFLICT checks its candidate row
-    // against like_count >= 0 before it sees the conflict, so a negative delta must never be a candidate.
+    // Every count row a delta lands on exists and is locked by now, so the counts are plain UPDATEs.
     private const string ApplySql = """
         WITH unliked AS (
             DELETE FROM likes l
@@ -52,13 +59,8 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
             FROM deltas d
             WHERE k.content_id = d.content_id
             RETURNING 1
-        ), created AS (
-            INSERT INTO content_like_counts (content_id, like_count)
-            SELECT content_id, delta FROM deltas d
-            WHERE NOT EXISTS (SELECT 1 FROM content_like_counts k WHERE k.content_id = d.content_id)
-            RETURNING 1
         )
-        SELECT (SELECT count(*) FROM liked)::int, (SELECT count(*) FROM unliked)::int
+        SELECT (SELECT count(*) FROM liked)::int, (SELECT count(*) FROM unliked)::int, (SELECT count(*) FROM updated)::int
         """;
 
     private const string PositionSql = """
@@ -78,7 +80,8 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
         // Without an explicit transaction Npgsql runs a batch in one implicit transaction: atomic, one round trip.
         await using var batch = postgres.CreateBatch();
         var lockRows = new NpgsqlBatchCommand(LockSql);
-        lockRows.Parameters.Add(Array("contents", contents));
+        lockRows.Parameters.Add(Array("contents", contents.Order()));
+        lockRows.Parameters.Add(Array("like_contents", changes.Where(c => c.Action == LikeAction.Like).Select(c => c.ContentId)));
         batch.BatchCommands.Add(lockRows);
         var apply = new NpgsqlBatchCommand(ApplySql);
         apply.Parameters.Add(Array("unlike_users", unlikes.Select(c => c.UserId)));
@@ -98,8 +101,8 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
         read.Parameters.Add(Array("contents", contents));
         batch.BatchCommands.Add(read);
 
+        // The lock statement returns no rows: the first result is the apply's.
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var inserted = reader.GetInt32(0);
         var deleted = reader.GetInt32(1);
