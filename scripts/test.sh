@@ -9,11 +9,14 @@ tests_run() {
     mkdir -p "$results"
     servers_up
     # Tests build their own stream, key prefix and database per fixture: a running dev stack is untouched.
-    local status=0
-    dotnet test "$(likes_root)/Workers.sln" -c Release -nologo \
-        --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
-        2>&1 | tee "$log" | grep -E --line-buffered '^\s*(Passed|Failed|Skipped) |Passed!|Failed!|error' || true
-    status=${PIPESTATUS[0]}
+    local status
+    {
+        local rc=0
+        dotnet test "$(likes_root)/Workers.sln" -c Release -nologo \
+            --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || rc=$?
+        echo "$rc" >"$results/exit-code"
+    } 2>&1 | tee "$log" | grep -E --line-buffered '^\s*(Failed|Skipped) |Passed!|Failed!|error (CS|MSB|NU|NETSDK)' | cut -c1-300 || true
+    status="$(cat "$results/exit-code" 2>/dev/null || echo 1)"
     local passed=0 failed=0 skipped=0 f p x s
     for f in "$results"/*.trx; do
         [[ -f "$f" ]] || continue

@@ -32,6 +32,12 @@ public sealed class DaemonHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.AddServiceDefaults(daemon);
         builder.Configuration.AddInMemoryCollection(configuration);
+        // Daemons under test log nothing unless asked (LIKES_TEST_LOGS=1): expected failures are noise in a test run.
+        if (Environment.GetEnvironmentVariable("LIKES_TEST_LOGS") != "1")
+        {
+            builder.Logging.ClearProviders();
+        }
+
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         add(builder);
