@@ -8,6 +8,7 @@ tests_run() {
     rm -rf "$results"
     mkdir -p "$results"
     servers_up
+    tools_install
     # Tests build their own stream, key prefix and database per fixture: a running dev stack is untouched.
     local status
     {

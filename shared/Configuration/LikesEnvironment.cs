@@ -42,6 +42,21 @@ public static class LikesEnvironment
             }
         }
 
+        // Credentials come from secrets as separate variables; they complete the connection strings.
+        if (Environment.GetEnvironmentVariable("LIKES_POSTGRES_PASSWORD") is { Length: > 0 } pgPassword)
+        {
+            var connection = values.GetValueOrDefault("Postgres:ConnectionString") ?? new PostgresOptions().ConnectionString;
+            values["Postgres:ConnectionString"] = new Npgsql.NpgsqlConnectionStringBuilder(connection) { Password = pgPassword }.ConnectionString;
+        }
+
+        if (Environment.GetEnvironmentVariable("LIKES_REDIS_PASSWORD") is { Length: > 0 } redisPassword)
+        {
+            var redis = StackExchange.Redis.ConfigurationOptions.Parse(values.GetValueOrDefault("Redis:Configuration") ?? new RedisOptions().Configuration);
+            redis.Password = redisPassword;
+            redis.User ??= Environment.GetEnvironmentVariable("LIKES_REDIS_USER");
+            values["Redis:Configuration"] = redis.ToString(includePassword: true);
+        }
+
         return configuration.AddInMemoryCollection(values);
     }
 }

@@ -15,6 +15,9 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
 {
     public const string Sentinel = "0";
 
+    // Extra members fetched past a page, so that a group of equal times cut by the fetch rarely needs a second trip.
+    private const int PageSlack = 16;
+
     // KEYS[1] timeline; ARGV[1] N; ARGV[2] idle ttl ms (0 = none); ARGV[3] the batch's last stream sequence
     // (0 = unknown); then (content, action, score) triples: 'L' like (keeps an existing like's time),
     // 'R' re-like (replaces it), 'U' unlike. The sentinel's score is -(applied sequence * 4 + state): a batch
@@ -160,41 +163,75 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
     /// <summary>The sentinel's score for a state and the stream sequence the timeline reflects.</summary>
     public static double SentinelScore(TimelineState state, ulong appliedThrough) => -((double)appliedThrough * 4 + (int)state);
 
-    /// <summary>The newest likes, newest first, strictly older than (score, content) of the cursor when given.</summary>
-    public async Task<(TimelineState State, IReadOnlyList<(long ContentId, long LikedAtMs)> Items)> NewestAsync(long userId, int limit, (long LikedAtMs, long ContentId)? before)
+    /// <summary>
+    /// A page of the newest likes: ordered by like time, then content id, both descending and numerically,
+    /// strictly older than <paramref name="before"/> when given. Redis orders equal scores by the members'
+    /// bytes ("9" after "10" ascending), so the page is sorted here, and a fetch cut inside a group of equal
+    /// times is completed before anything of that group is answered. Usually one round trip, two when the
+    /// cut needs the rest of a group.
+    /// </summary>
+    public async Task<TimelinePage> NewestAsync(long userId, int limit, (long LikedAtMs, long ContentId)? before)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var db = redis.GetDatabase();
         var key = keys.Timeline(userId);
+        // From the cursor's own time (inclusive: older ids may share it) down to, not including, 0: like
+        // times are positive and the sentinel's score is negative.
+        var top = before is { } b ? b.LikedAtMs : double.PositiveInfinity;
+        var take = limit + 1 + PageSlack;
         var batch = db.CreateBatch();
         var sentinel = batch.SortedSetScoreAsync(key, Sentinel);
-        // Ask for one more than needed on the boundary score, to skip the ids already seen at that time.
-        var range = batch.SortedSetRangeByScoreWithScoresAsync(key,
-            start: double.PositiveInfinity,
-            stop: before is { } b ? b.LikedAtMs : 1,
-            exclude: Exclude.None,
-            order: Order.Descending,
-            skip: 0,
-            take: limit + 64);
+        var range = batch.SortedSetRangeByScoreWithScoresAsync(key, top, 0, Exclude.Stop, Order.Descending, 0, take);
         batch.Execute();
         await Task.WhenAll(sentinel, range);
 
-        var items = new List<(long, long)>(limit);
-        foreach (var entry in range.Result)
+        var fetched = range.Result;
+        var entries = OlderThan(fetched, before);
+        var hasMoreBelow = false;
+        if (fetched.Length == take)
         {
-            var contentId = long.Parse((string)entry.Element!, CultureInfo.InvariantCulture);
-            var at = (long)entry.Score;
-            if (contentId == 0 || (before is { } c && (at > c.LikedAtMs || (at == c.LikedAtMs && contentId >= c.ContentId))))
+            // The lowest time fetched may be only partly here. Everything above it is complete.
+            var lowest = (long)fetched[^1].Score;
+            entries.RemoveAll(e => e.LikedAtMs == lowest);
+            if (entries.Count <= limit)
             {
-                continue;
+                var rest = db.CreateBatch();
+                var group = rest.SortedSetRangeByScoreWithScoresAsync(key, lowest, lowest);
+                var below = rest.SortedSetRangeByScoreAsync(key, lowest, 0, Exclude.Both, Order.Descending, 0, 1);
+                rest.Execute();
+                await Task.WhenAll(group, below);
+                entries.AddRange(OlderThan(group.Result, before));
+                hasMoreBelow = below.Result.Length > 0;
             }
-
-            items.Add((contentId, at));
-            if (items.Count == limit)
+            else
             {
-                break;
+                hasMoreBelow = true;
             }
         }
 
-        return (StateOf(sentinel.Result), items);
+        entries.Sort(static (x, y) => x.LikedAtMs != y.LikedAtMs ? y.LikedAtMs.CompareTo(x.LikedAtMs) : y.ContentId.CompareTo(x.ContentId));
+        var hasMore = entries.Count > limit || hasMoreBelow;
+        if (entries.Count > limit)
+        {
+            entries.RemoveRange(limit, entries.Count - limit);
+        }
+
+        return new TimelinePage(StateOf(sentinel.Result), entries, hasMore);
+    }
+
+    private static List<(long ContentId, long LikedAtMs)> OlderThan(SortedSetEntry[] fetched, (long LikedAtMs, long ContentId)? before)
+    {
+        var entries = new List<(long ContentId, long LikedAtMs)>(fetched.Length);
+        foreach (var entry in fetched)
+        {
+            var contentId = long.Parse((string)entry.Element!, CultureInfo.InvariantCulture);
+            var at = (long)entry.Score;
+            if (contentId != 0 && (before is not { } c || at < c.LikedAtMs || (at == c.LikedAtMs && contentId < c.ContentId)))
+            {
+                entries.Add((contentId, at));
+            }
+        }
+
+        return entries;
     }
 }

@@ -1,0 +1,87 @@
+namespace Likes.Helm.Tests;
+
+/// <summary>The kind of a Prometheus metric; a histogram is exposed as name_bucket, name_sum and name_count.</summary>
+public enum MetricType
+{
+    Counter,
+    Gauge,
+    Histogram,
+}
+
+/// <summary>One metric a process exposes on /metrics, with its label names (Source: the process or processes).</summary>
+public sealed record ExposedMetric(string Name, MetricType Type, string Source, params string[] Labels);
+
+/// <summary>
+/// The metrics the Likes processes expose on <c>/metrics</c>: the contract the alerts
+/// (helm/likes/files/alerts.yaml) and the dashboard (helm/likes/dashboards/likes.json) are written
+/// against. The chart tests check that every metric those use is listed here; a test that scrapes the
+/// running daemons can check each is really exposed. <c>up</c> is Prometheus's own.
+/// </summary>
+public static class ExposedMetrics
+{
+    public static readonly IReadOnlyList<ExposedMetric> All =
+    [
+        // Prometheus, per scrape target.
+        new("up", MetricType.Gauge, "prometheus"),
+
+        // The edge: prometheus-net's ASP.NET Core request metrics (UseHttpMetrics), then its own.
+        new("http_requests_received_total", MetricType.Counter, "edge", "code", "method", "controller", "action", "endpoint"),
+        new("http_request_duration_seconds", MetricType.Histogram, "edge", "code", "method", "controller", "action", "endpoint"),
+        new("likes_edge_events_published_total", MetricType.Counter, "edge", "action"),
+        new("likes_edge_events_deduplicated_total", MetricType.Counter, "edge"),
+        new("likes_edge_publish_seconds", MetricType.Histogram, "edge"),
+        new("likes_edge_publish_failures_total", MetricType.Counter, "edge", "reason"),
+        new("likes_edge_degraded_reads_total", MetricType.Counter, "edge", "reason"),
+        new("likes_edge_fallback_queries_total", MetricType.Counter, "edge", "kind"),
+        new("likes_edge_fallback_query_seconds", MetricType.Histogram, "edge", "kind"),
+        new("likes_edge_ghost_cache_hits_total", MetricType.Counter, "edge"),
+        new("likes_edge_read_facts_total", MetricType.Counter, "edge", "source"),
+        new("likes_reheat_requests_total", MetricType.Counter, "edge, persister", "requester"),
+        new("likes_edge_dependency_up", MetricType.Gauge, "edge", "dependency"),
+
+        // The consumers (shared/Consuming/ConsumerMetrics.cs), one set per worker, then each worker's own.
+        .. Consumer("aggregator"),
+        new("likes_aggregator_changes_after_collapse_total", MetricType.Counter, "aggregator"),
+        new("likes_aggregator_timeline_changes_total", MetricType.Counter, "aggregator"),
+        .. Consumer("persister"),
+        new("likes_persister_rows_total", MetricType.Counter, "persister", "operation"),
+        new("likes_persister_transaction_seconds", MetricType.Histogram, "persister"),
+        new("likes_persister_counter_writes_total", MetricType.Counter, "persister"),
+        new("likes_persister_counted_changes_total", MetricType.Counter, "persister"),
+        new("likes_persister_counter_write_failures_total", MetricType.Counter, "persister"),
+
+        // The reheater.
+        new("likes_reheater_requests_total", MetricType.Counter, "reheater", "outcome"),
+        new("likes_reheater_rebuild_seconds", MetricType.Histogram, "reheater"),
+        new("likes_reheater_likes_loaded_total", MetricType.Counter, "reheater"),
+        new("likes_reheater_postgres_behind_total", MetricType.Counter, "reheater"),
+        new("likes_reheater_dependency_up", MetricType.Gauge, "reheater", "dependency"),
+
+        // The reconciler. `job` is the Quartz job (recent, full): Prometheus stores it as exported_job.
+        new("likes_reconciler_checked_total", MetricType.Counter, "reconciler", "job"),
+        new("likes_reconciler_drift_found_total", MetricType.Counter, "reconciler", "store"),
+        new("likes_reconciler_lag_seen_total", MetricType.Counter, "reconciler"),
+        new("likes_reconciler_repaired_total", MetricType.Counter, "reconciler", "store"),
+        new("likes_reconciler_runs_total", MetricType.Counter, "reconciler", "job", "result"),
+        new("likes_reconciler_run_seconds", MetricType.Histogram, "reconciler", "job"),
+        new("likes_reconciler_last_success_timestamp_seconds", MetricType.Gauge, "reconciler", "job"),
+        new("likes_reconciler_dependency_up", MetricType.Gauge, "reconciler", "dependency"),
+    ];
+
+    /// <summary>True when <paramref name="series"/> is a listed metric or one of a listed histogram's series.</summary>
+    public static bool Exposes(string series) => All.Any(m =>
+        m.Name == series ||
+        (m.Type == MetricType.Histogram && (series == m.Name + "_bucket" || series == m.Name + "_sum" || series == m.Name + "_count")));
+
+    private static ExposedMetric[] Consumer(string worker) =>
+    [
+        new($"likes_{worker}_events_applied_total", MetricType.Counter, worker, "action"),
+        new($"likes_{worker}_batch_size", MetricType.Histogram, worker),
+        new($"likes_{worker}_apply_seconds", MetricType.Histogram, worker),
+        new($"likes_{worker}_dead_lettered_total", MetricType.Counter, worker, "reason"),
+        new($"likes_{worker}_apply_failures_total", MetricType.Counter, worker, "kind"),
+        new($"likes_{worker}_consumer_pending", MetricType.Gauge, worker, "partition"),
+        new($"likes_{worker}_oldest_unapplied_age_seconds", MetricType.Gauge, worker, "partition"),
+        new($"likes_{worker}_dependency_up", MetricType.Gauge, worker, "dependency"),
+    ];
+}

@@ -1,0 +1,230 @@
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace Likes.Helm.Tests;
+
+/// <summary>
+/// The templates read as text (Helm cannot run on this machine kind): every workload is probed,
+/// sized and hardened, takes credentials only from Secrets, and every object carries the labels.
+/// </summary>
+public sealed partial class TemplateTests
+{
+    public static TheoryData<string, string, string, int> Workloads => new()
+    {
+        { "edge.yaml", "Deployment", "edge", 8080 },
+        { "aggregator.yaml", "StatefulSet", "aggregator", 9101 },
+        { "persister.yaml", "StatefulSet", "persister", 9102 },
+        { "reheater.yaml", "Deployment", "reheater", 9103 },
+        { "reconciler.yaml", "Deployment", "reconciler", 9104 },
+        { "migrations-job.yaml", "Job", "migrations", 0 },
+    };
+
+    [Fact]
+    public void TheWorkloads_AreExactlyTheDaemonsAndTheMigrationsJob()
+    {
+        var found = Templates()
+            .SelectMany(t => WorkloadKind().Matches(t.Text).Select(m => $"{t.Name}:{m.Groups["kind"].Value}"))
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(
+            ["aggregator.yaml:StatefulSet", "edge.yaml:Deployment", "migrations-job.yaml:Job", "persister.yaml:StatefulSet", "reconciler.yaml:Deployment", "reheater.yaml:Deployment"],
+            found);
+    }
+
+    [Theory]
+    [MemberData(nameof(Workloads))]
+    public void EveryWorkload_IsProbedSizedAndHardened(string file, string kind, string component, int port)
+    {
+        var text = Read(file);
+
+        Assert.Contains($"kind: {kind}", text, StringComparison.Ordinal);
+        Assert.Contains($"{{{{- if .Values.{component}.enabled }}}}", text, StringComparison.Ordinal);
+        Assert.Contains($"{{{{- $v := .Values.{component} }}}}", text, StringComparison.Ordinal);
+        Assert.Contains($"{{{{- $ctx := dict \"root\" $ \"component\" \"{component}\" }}}}", text, StringComparison.Ordinal);
+
+        // Resources, pod and container security contexts from the component's values (which the schema pins).
+        Assert.Matches(@"resources:\s*\n\s*\{\{- toYaml \$v\.resources \| nindent \d+ \}\}", text);
+        Assert.Matches(@"securityContext:\s*\n\s*\{\{- toYaml \$v\.podSecurityContext \| nindent 8 \}\}", text);
+        Assert.Matches(@"securityContext:\s*\n\s*\{\{- toYaml \$v\.securityContext \| nindent 12 \}\}", text);
+        Assert.Contains("automountServiceAccountToken: false", text, StringComparison.Ordinal);
+
+        // A read-only root filesystem needs a writable /tmp.
+        Assert.Matches(@"volumeMounts:\s*\n\s*- name: tmp\s*\n\s*mountPath: /tmp", text);
+        Assert.Matches(@"volumes:[\s\S]*- name: tmp\s*\n\s*emptyDir:", text);
+        Assert.Contains("include \"likes.image\" $ctx", text, StringComparison.Ordinal);
+        Assert.Contains("include \"likes.scheduling\" $ctx", text, StringComparison.Ordinal);
+        Assert.Contains("include \"likes.secretEnv\"", text, StringComparison.Ordinal);
+        Assert.Contains("include \"likes.extraEnv\" $ctx", text, StringComparison.Ordinal);
+
+        if (kind == "Job")
+        {
+            return;
+        }
+
+        Assert.Matches(@"livenessProbe:\s*\n\s*httpGet:\s*\n\s*path: /healthz/live\s*\n\s*port: http\s*\n\s*\{\{- toYaml \$v\.probes\.liveness", text);
+        Assert.Matches(@"readinessProbe:\s*\n\s*httpGet:\s*\n\s*path: /healthz/ready\s*\n\s*port: http\s*\n\s*\{\{- toYaml \$v\.probes\.readiness", text);
+        Assert.Matches(@"startupProbe:\s*\n\s*httpGet:\s*\n\s*path: /healthz/live\s*\n\s*port: http\s*\n\s*\{\{- toYaml \$v\.probes\.startup", text);
+        Assert.Matches($@"- name: http\s*\n\s*containerPort: {port}\b", text);
+        Assert.Matches($@"- name: URLS\s*\n\s*value: ""http://\+:{port}""", text);
+        Assert.Contains("checksum/config: {{ include \"likes.configChecksum\" . }}", text, StringComparison.Ordinal);
+        Assert.Contains("configMapRef:", text, StringComparison.Ordinal);
+
+        // A scrape target for every pod, ready or not, on the daemon's port.
+        Assert.Matches($@"likes/service: metrics\s*\nspec:\s*\n\s*clusterIP: None\s*\n\s*publishNotReadyAddresses: true[\s\S]*port: {port}\b", text);
+    }
+
+    [Theory]
+    [InlineData("aggregator.yaml")]
+    [InlineData("persister.yaml")]
+    public void PartitionOwners_AreStatefulSetsThatReadTheirOrdinalAndCount(string file)
+    {
+        var text = Read(file);
+
+        Assert.Contains("podManagementPolicy: Parallel", text, StringComparison.Ordinal);
+        Assert.Matches(@"- name: LIKES_REPLICA_INDEX\s*\n\s*valueFrom:\s*\n\s*fieldRef:\s*\n\s*fieldPath: metadata\.labels\['apps\.kubernetes\.io/pod-index'\]", text);
+        Assert.Matches(@"- name: LIKES_REPLICA_COUNT\s*\n\s*value: \{\{ \$v\.replicas \| quote \}\}", text);
+        Assert.Matches(@"\{\{- if gt \(int \$v\.replicas\) \(int \.Values\.partitions\) \}\}\s*\n\{\{- fail ", text);
+    }
+
+    [Fact]
+    public void Templates_NeverCarryInlineSecrets()
+    {
+        foreach (var (name, text) in Templates())
+        {
+            Assert.DoesNotMatch(@"(?m)^kind: Secret\b", text);
+            Assert.DoesNotContain("stringData", text, StringComparison.Ordinal);
+
+            // Every credential env var is a secretKeyRef.
+            foreach (Match env in EnvName().Matches(text))
+            {
+                var variable = env.Groups["name"].Value;
+                if (!CredentialName().IsMatch(variable))
+                {
+                    continue;
+                }
+
+                var after = text[(env.Index + env.Length)..];
+                Assert.True(SecretKeyRef().IsMatch(after), $"{name}: {variable} must come from a secretKeyRef");
+            }
+        }
+
+        var helpers = Read("_helpers.tpl");
+        foreach (var variable in (string[])["LIKES_JWT_KEY", "LIKES_NATS_USER", "LIKES_NATS_PASSWORD", "LIKES_REDIS_PASSWORD", "LIKES_POSTGRES_PASSWORD"])
+        {
+            Assert.Matches($@"- name: {variable}\s*\n\s*valueFrom:\s*\n\s*secretKeyRef:", helpers);
+        }
+    }
+
+    [Fact]
+    public void ConfigMap_CarriesEveryLikesVariable_AndNoCredential()
+    {
+        var data = Section(Read("_helpers.tpl"), "define \"likes.configData\"");
+
+        foreach (var variable in (string[])["LIKES_NATS_URL", "LIKES_STREAM", "LIKES_PARTITIONS", "LIKES_STREAM_REPLICAS", "LIKES_REDIS", "LIKES_REDIS_KEY_PREFIX",
+                     "LIKES_POSTGRES", "LIKES_TIMELINE_SIZE", "LIKES_WRITE_RATE_PER_USER", "LIKES_JWT_ISSUER", "LIKES_JWT_AUDIENCE", "OTEL_EXPORTER_OTLP_ENDPOINT"])
+        {
+            Assert.Contains($"\n{variable}: ", data, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotMatch(@"(?i)password|_KEY:|secret", data);
+        Assert.Contains("include \"likes.configData\" . | nindent 2", Read("configmap.yaml"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryObject_CarriesTheChartLabels()
+    {
+        foreach (var (name, text) in Templates().Where(t => t.Name.EndsWith(".yaml", StringComparison.Ordinal)))
+        {
+            var objects = Regex.Count(text, @"(?m)^kind: ");
+            var labelled = Regex.Count(text, @"include ""likes\.labels""");
+            Assert.True(objects > 0, $"{name} creates nothing");
+            Assert.True(labelled >= objects, $"{name}: {objects} objects but {labelled} carry likes.labels");
+        }
+    }
+
+    [Fact]
+    public void MonitoringObjects_AreBehindTheirFlags()
+    {
+        Assert.StartsWith("{{- if .Values.serviceMonitor.enabled }}", Read("servicemonitor.yaml"), StringComparison.Ordinal);
+        Assert.StartsWith("{{- if .Values.prometheusRule.enabled }}", Read("prometheusrule.yaml"), StringComparison.Ordinal);
+        var dashboards = Read("dashboards.yaml");
+        Assert.StartsWith("{{- if .Values.dashboards.enabled }}", dashboards, StringComparison.Ordinal);
+        Assert.Contains(".Files.Get \"dashboards/likes.json\"", dashboards, StringComparison.Ordinal);
+        Assert.Contains("toYaml .Values.dashboards.labels", dashboards, StringComparison.Ordinal);
+
+        // Scraped as job="likes" with a component label: what the alerts select on.
+        var serviceMonitor = Read("servicemonitor.yaml");
+        Assert.Contains("jobLabel: app.kubernetes.io/part-of", serviceMonitor, StringComparison.Ordinal);
+        Assert.Contains("targetLabel: component", serviceMonitor, StringComparison.Ordinal);
+        Assert.Contains("app.kubernetes.io/part-of: likes", Read("_helpers.tpl"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MigrationsJob_IsAPreInstallAndPreUpgradeHookRunningLikesAdminAll()
+    {
+        var text = Read("migrations-job.yaml");
+
+        Assert.Contains("helm.sh/hook: pre-install,pre-upgrade", text, StringComparison.Ordinal);
+        Assert.Contains("helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded", text, StringComparison.Ordinal);
+        Assert.Contains("command: [\"dotnet\", \"Likes.Admin.dll\", \"all\"]", text, StringComparison.Ordinal);
+        Assert.Contains("restartPolicy: Never", text, StringComparison.Ordinal);
+        // Runs before the release's ConfigMap exists: it takes the configuration as env values.
+        Assert.Contains("include \"likes.configData\" . | fromYaml", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("configMapRef", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryDaemon_HasADisruptionBudget_AndTheEdgeAnAutoscaler()
+    {
+        Assert.Contains("{{- range $component := list \"edge\" \"aggregator\" \"persister\" \"reheater\" \"reconciler\" }}", Read("pdb.yaml"), StringComparison.Ordinal);
+        Assert.Contains("kind: PodDisruptionBudget", Read("pdb.yaml"), StringComparison.Ordinal);
+        var hpa = Read("edge-hpa.yaml");
+        Assert.Contains("kind: HorizontalPodAutoscaler", hpa, StringComparison.Ordinal);
+        Assert.Contains("name: cpu", hpa, StringComparison.Ordinal);
+        Assert.Contains("minReplicas: {{ $a.minReplicas }}", hpa, StringComparison.Ordinal);
+        Assert.Contains("maxReplicas: {{ $a.maxReplicas }}", hpa, StringComparison.Ordinal);
+        Assert.Contains("{{- if not $v.autoscaling.enabled }}\n  replicas:", Read("edge.yaml"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryTemplate_HasBalancedActions()
+    {
+        foreach (var (name, text) in Templates())
+        {
+            var code = Comment().Replace(text, "");
+            Assert.True(Regex.Count(code, @"\{\{") == Regex.Count(code, @"\}\}"), $"{name}: unbalanced {{{{ and }}}}");
+            var opened = Regex.Count(code, @"\{\{-?\s*(if|range|with|define)\b");
+            var closed = Regex.Count(code, @"\{\{-?\s*end\s*-?\}\}");
+            Assert.True(opened == closed, $"{name}: {opened} if/range/with/define but {closed} end");
+        }
+    }
+
+    private static string Read(string template) => File.ReadAllText(Repo.Template(template)).ReplaceLineEndings("\n");
+
+    private static IEnumerable<(string Name, string Text)> Templates() =>
+        Directory.GetFiles(Repo.Templates).Order(StringComparer.Ordinal)
+            .Select(f => (Path.GetFileName(f), File.ReadAllText(f).ReplaceLineEndings("\n")));
+
+    private static string Section(string text, string start)
+    {
+        var from = text.IndexOf(start, StringComparison.Ordinal);
+        Assert.True(from >= 0, $"no {start}");
+        var to = text.IndexOf("{{- end }}\n\n", from, StringComparison.Ordinal);
+        return text[from..to];
+    }
+
+    [GeneratedRegex(@"(?m)^kind: (?<kind>Deployment|StatefulSet|Job|DaemonSet|ReplicaSet|CronJob|Pod)\s*$")]
+    private static partial Regex WorkloadKind();
+
+    [GeneratedRegex(@"- name: (?<name>[A-Z][A-Z0-9_]*)[ \t]*$", RegexOptions.Multiline)]
+    private static partial Regex EnvName();
+
+    [GeneratedRegex(@"^\s*\n\s*valueFrom:\s*\n\s*secretKeyRef:")]
+    private static partial Regex SecretKeyRef();
+
+    [GeneratedRegex("(PASSWORD|SECRET|TOKEN|_KEY|_USER|CREDENTIALS)$")]
+    private static partial Regex CredentialName();
+
+    [GeneratedRegex(@"\{\{-?\s*/\*[\s\S]*?\*/\s*-?\}\}")]
+    private static partial Regex Comment();
+}
