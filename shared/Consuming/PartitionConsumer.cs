@@ -27,6 +27,9 @@ public sealed class PartitionConsumer(
     TimeProvider clock,
     ILogger logger)
 {
+    /// <summary>Links kept per batch span: enough to follow any sampled request, bounded for large batches.</summary>
+    private const int MaxTraceLinks = 64;
+
     private readonly Backoff _backoff = new(options.BackoffInitial, options.BackoffMax);
 
     /// <summary>Highest stream sequence applied by this process; redeliveries at or below it are acked unseen.</summary>
@@ -131,7 +134,7 @@ public sealed class PartitionConsumer(
             var payload = msg.Data ?? [];
             if (LikeEventCodec.TryDecode(payload, out var e, out var reason))
             {
-                events.Add(new Received(e, msg.Subject, sequence, payload));
+                events.Add(new Received(e, msg.Subject, sequence, payload, TraceOf(msg.Headers)));
             }
             else
             {
@@ -205,7 +208,7 @@ public sealed class PartitionConsumer(
             var payload = held.Data.ToArray();
             if (LikeEventCodec.TryDecode(payload, out var e, out var reason))
             {
-                events.Add(new Received(e, held.Subject, held.Seq, payload));
+                events.Add(new Received(e, held.Subject, held.Seq, payload, null));
             }
             else
             {
@@ -234,6 +237,7 @@ public sealed class PartitionConsumer(
     private async Task ApplyAsync(List<Received> events, List<DeadLetter> rejected, DateTimeOffset firstStoredAt, CancellationToken ct)
     {
         var batch = new EventBatch(partition, events.ConvertAll(r => r.Event), events[^1].Sequence);
+        using var activity = StartBatchActivity(events);
         while (true)
         {
             var started = Stopwatch.GetTimestamp();
@@ -316,5 +320,31 @@ public sealed class PartitionConsumer(
         }
     }
 
-    private readonly record struct Received(LikeEvent Event, string Subject, ulong Sequence, byte[] Payload);
+    private readonly record struct Received(LikeEvent Event, string Subject, ulong Sequence, byte[] Payload, ActivityContext? Trace);
+
+    /// <summary>The publisher's trace context, carried in the message headers (W3C traceparent/tracestate).</summary>
+    private static ActivityContext? TraceOf(NATS.Client.Core.NatsHeaders? headers)
+    {
+        if (headers is null || !headers.TryGetValue("traceparent", out var parent))
+        {
+            return null;
+        }
+
+        headers.TryGetValue("tracestate", out var state);
+        return ActivityContext.TryParse(parent.ToString(), state.ToString(), out var context) ? context : null;
+    }
+
+    /// <summary>
+    /// A span for one batch, linked to the request spans of the events in it (a batch has many parents, so
+    /// links rather than a parent). Handlers' own spans nest under it.
+    /// </summary>
+    private Activity? StartBatchActivity(List<Received> events)
+    {
+        var links = events.Where(r => r.Trace is not null).Select(r => new ActivityLink(r.Trace!.Value)).Take(MaxTraceLinks).ToList();
+        var activity = LikesTelemetry.Source.StartActivity($"{worker.Name} apply batch", ActivityKind.Consumer, parentContext: default, links: links);
+        activity?.SetTag("messaging.system", "nats");
+        activity?.SetTag("messaging.destination.name", stream.EventSubject(partition));
+        activity?.SetTag("messaging.batch.message_count", events.Count);
+        return activity;
+    }
 }

@@ -52,9 +52,16 @@ public static class ServiceDefaults
                 t.AddSource(LikesTelemetry.SourceName)
                     .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/healthz") && !ctx.Request.Path.StartsWithSegments("/metrics"))
                     .AddSource("Npgsql");
-                if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+                // Standard variables: OTEL_TRACES_EXPORTER=otlp|console (comma-separated), or just an OTLP endpoint.
+                var exporters = builder.Configuration["OTEL_TRACES_EXPORTER"] ?? string.Empty;
+                if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) || exporters.Contains("otlp", StringComparison.OrdinalIgnoreCase))
                 {
                     t.AddOtlpExporter();
+                }
+
+                if (exporters.Contains("console", StringComparison.OrdinalIgnoreCase))
+                {
+                    t.AddConsoleExporter();
                 }
             });
         return builder;
