@@ -1,4 +1,5 @@
 using Likes.Shared;
+using Likes.Shared.Consuming;
 using Likes.Shared.Events;
 using Npgsql;
 using NpgsqlTypes;
@@ -64,14 +65,20 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
         """;
 
     private const string PositionSql = """
-        INSERT INTO stream_positions (consumer, partition, sequence) VALUES ('persister', @partition, @sequence)
+        INSERT INTO stream_positions (consumer, partition, sequence)
+        SELECT 'persister', p, s FROM unnest(@partitions, @sequences) AS x(p, s) WHERE s > 0
         ON CONFLICT (consumer, partition) DO UPDATE SET sequence = greatest(stream_positions.sequence, excluded.sequence)
         """;
 
     private const string CountsSql = "SELECT content_id, like_count, version FROM content_like_counts WHERE content_id = ANY(@contents)";
 
-    public async Task<PersistOutcome> WriteAsync(IReadOnlyList<PairChange> changes, int partition, ulong lastSequence, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes one or more partitions' batches in one transaction. Their pairs never overlap (a user belongs
+    /// to one partition), so collapsing each and concatenating is the same as collapsing them together.
+    /// </summary>
+    public async Task<PersistOutcome> WriteAsync(IReadOnlyList<EventBatch> batches, CancellationToken cancellationToken)
     {
+        var changes = batches.SelectMany(b => BatchCollapser.Collapse(b.Events)).ToList();
         var likes = changes.Where(c => c.Action == LikeAction.Like && !c.Relike).ToList();
         var relikes = changes.Where(c => c.Relike).ToList();
         var unlikes = changes.Where(c => c.Action == LikeAction.Unlike).ToList();
@@ -94,8 +101,8 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
         apply.Parameters.Add(Array("relike_times", relikes.Select(c => c.AtMs)));
         batch.BatchCommands.Add(apply);
         var position = new NpgsqlBatchCommand(PositionSql);
-        position.Parameters.Add(new NpgsqlParameter<int>("partition", partition));
-        position.Parameters.Add(new NpgsqlParameter<long>("sequence", (long)lastSequence));
+        position.Parameters.Add(new NpgsqlParameter<int[]>("partitions", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = batches.Select(b => b.Partition).ToArray() });
+        position.Parameters.Add(Array("sequences", batches.Select(b => (long)b.LastSequence)));
         batch.BatchCommands.Add(position);
         var read = new NpgsqlBatchCommand(CountsSql);
         read.Parameters.Add(Array("contents", contents));

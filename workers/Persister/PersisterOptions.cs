@@ -13,4 +13,8 @@ public sealed class PersisterOptions : ISectionOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan CounterWriteTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The most events one group transaction takes from the partitions' waiting batches.</summary>
+    [Range(1, 100_000)]
+    public int MaxGroupEvents { get; set; } = 8000;
 }

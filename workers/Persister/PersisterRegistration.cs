@@ -16,6 +16,7 @@ public static class PersisterRegistration
         builder.Services.AddSingleton<LikeWriter>();
         builder.Services.AddSingleton<CounterStore>();
         builder.Services.AddSingleton<PersisterMetrics>();
+        builder.Services.AddSingleton<CommitGroup>();
         builder.AddEventConsumer<PersistBatchHandler>("persister");
         return builder;
     }

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Likes.Shared;
+using Likes.Shared.Consuming;
+using Microsoft.Extensions.Options;
+
+namespace Likes.Persister;
+
+/// <summary>
+/// Group commit: the batches that every partition of this persister hands in while a transaction runs are
+/// written together in the next one. Partitions of one process would otherwise contend for the same count
+/// rows and commit one after another anyway; one writer does the same work in fewer, larger transactions.
+/// A group that fails on its events is retried batch by batch, so each partition gets its own outcome
+/// (and the consumer loop can isolate a bad event); a store outage fails them all, and each loop retries.
+/// </summary>
+public sealed partial class CommitGroup : IAsyncDisposable
+{
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly LikeWriter _writer;
+    private readonly CounterStore _counters;
+    private readonly PersisterMetrics _metrics;
+    private readonly PersisterOptions _options;
+    private readonly ILogger<CommitGroup> _logger;
+    private readonly Task _loop;
+
+    public CommitGroup(LikeWriter writer, CounterStore counters, PersisterMetrics metrics, IOptions<PersisterOptions> options, ILogger<CommitGroup> logger)
+    {
+        _writer = writer;
+        _counters = counters;
+        _metrics = metrics;
+        _options = options.Value;
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Persists the batch in the next group transaction; returns once it is committed (or throws why not).</summary>
+    public Task CommitAsync(EventBatch batch, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(batch, Activity.Current?.Context);
+        _queue.Writer.TryWrite(pending);
+        return pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task RunAsync()
+    {
+        var group = new List<Pending>();
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            group.Clear();
+            var events = 0;
+            while (events < _options.MaxGroupEvents && _queue.Reader.TryRead(out var next))
+            {
+                group.Add(next);
+                events += next.Batch.Events.Count;
+            }
+
+            try
+            {
+                await WriteAsync(group);
+                group.ForEach(p => p.Done.TrySetResult());
+            }
+            catch (Exception ex) when (group.Count > 1 && !TransientFailure.Is(ex))
+            {
+                foreach (var one in group)
+                {
+                    await WriteAloneAsync(one);
+                }
+            }
+            catch (Exception ex)
+            {
+                group.ForEach(p => p.Done.TrySetException(ex));
+            }
+        }
+    }
+
+    private async Task WriteAloneAsync(Pending one)
+    {
+        try
+        {
+            await WriteAsync([one]);
+            one.Done.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            one.Done.TrySetException(ex);
+        }
+    }
+
+    private async Task WriteAsync(List<Pending> group)
+    {
+        using var activity = LikesTelemetry.Source.StartActivity("persist group", ActivityKind.Internal, group[0].Trace ?? default);
+        activity?.SetTag("likes.batches", group.Count);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await _writer.WriteAsync(group.ConvertAll(p => p.Batch), CancellationToken.None);
+        _metrics.Committed(outcome, group.Count, Stopwatch.GetElapsedTime(started));
+
+        // After the commit; the counts were read back in the transaction, so a redelivery writes them again.
+        try
+        {
+            await _counters.SetIfNewerAsync(outcome.Counts).WaitAsync(_options.CounterWriteTimeout);
+            _metrics.CountersWritten(outcome.Counts.Count);
+        }
+        catch (Exception ex) when (TransientFailure.Is(ex))
+        {
+            _metrics.CounterWriteFailed();
+            CounterWriteFailed(_logger, ex, outcome.Counts.Count);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    private sealed record Pending(EventBatch Batch, ActivityContext? Trace)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Warning,
+        Message = "Committed a group but could not write {Contents} counters to Redis; the reconciler will repair them")]
+    private static partial void CounterWriteFailed(ILogger logger, Exception exception, int contents);
+}
