@@ -43,7 +43,16 @@ public sealed class DaemonHost : IAsyncDisposable
         add(builder);
         var app = builder.Build();
         app.MapServiceDefaults();
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         var host = new DaemonHost(app);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         host.BaseAddress = new Uri(address);

@@ -1,10 +1,16 @@
 using Likes.Reconciler;
 using Likes.Shared;
 
+if (args.FirstOrDefault() == ReconcileCommand.Name)
+{
+    return await ReconcileCommand.RunAsync(args[1..]);
+}
+
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.AddServiceDefaults("reconciler");
 builder.AddReconciler();
 
 var app = builder.Build();
 app.MapServiceDefaults();
-app.Run();
+await app.RunAsync();
+return 0;
