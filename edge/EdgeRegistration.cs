@@ -2,6 +2,7 @@ using Likes.Edge.Auth;
 using Likes.Edge.Limits;
 using Likes.Edge.Options;
 using Likes.Edge.Problems;
+using Likes.Edge.Reads;
 using Likes.Edge.Writes;
 using Likes.Shared;
 using Likes.Shared.Configuration;
@@ -9,15 +10,21 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Prometheus;
+using StackExchange.Redis;
 
 namespace Likes.Edge;
 
 public static class EdgeRegistration
 {
-    /// <summary>The edge: authenticated, validated, rate-limited writes published to the event stream.</summary>
+    /// <summary>
+    /// The edge: authenticated, validated, rate-limited writes published to the event stream; reads from
+    /// Redis, with PostgreSQL for what Redis cannot answer.
+    /// </summary>
     public static IHostApplicationBuilder AddEdge(this IHostApplicationBuilder builder)
     {
         builder.AddLikesNats("edge");
+        builder.AddLikesRedis("edge");
+        builder.AddLikesPostgres("edge");
         var services = builder.Services;
         services.AddSectionOptions<StreamOptions>();
         services.AddEdgeOptions();
@@ -29,6 +36,7 @@ public static class EdgeRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PublishMetrics>();
         services.AddSingleton<LikePublisher>();
+        services.AddReads();
         return builder;
     }
 
@@ -38,6 +46,10 @@ public static class EdgeRegistration
         // Resolved before the server listens: a bad setting (no LIKES_JWT_KEY) stops the process here, naming it.
         var edge = app.Services.GetOptions<EdgeOptions>();
         DevelopmentJwtKey.WarnIfUsed(app, edge);
+
+        // Redis connects here, before the server listens (waiting at most its connectTimeout, never failing):
+        // created lazily, the first reads would find it "not connected" and all go to PostgreSQL.
+        app.Services.GetRequiredService<IConnectionMultiplexer>();
         app.UseRouting();
 
         // Outside the problem handlers so the final status is recorded (500, 499 for an aborted request).
@@ -51,6 +63,7 @@ public static class EdgeRegistration
 
         var v1 = app.MapGroup("/v1").RequireAuthorization();
         v1.MapWrites();
+        v1.MapReads();
         return app;
     }
 }

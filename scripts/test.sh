@@ -14,7 +14,7 @@ tests_run() {
     {
         local rc=0
         dotnet test "$(likes_root)/Workers.sln" -c Release -nologo \
-            --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || rc=$?
+            --logger "trx;LogFileName={assembly}.trx" --logger "console;verbosity=normal" --results-directory "$results" || rc=$?
         echo "$rc" >"$results/exit-code"
     } 2>&1 | tee "$log" | grep -E --line-buffered '^\s*(Failed|Skipped) |Passed!|Failed!|error (CS|MSB|NU|NETSDK)' | cut -c1-300 || true
     status="$(cat "$results/exit-code" 2>/dev/null || echo 1)"

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Likes.Edge.Reads;
 using Likes.Shared.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -35,4 +36,28 @@ public sealed class EdgeOptions : ISectionOptions
     /// <summary>Kestrel answers 431 past this, for all headers together.</summary>
     [Range(4096, 262144)]
     public int MaxRequestHeadersBytes { get; set; } = 16384;
+
+    /// <summary>Where reads come from: <c>redis</c> (PostgreSQL only for what Redis cannot answer) or <c>postgres</c> (every read from PostgreSQL alone: the benchmarks' baseline, an operator's escape hatch).</summary>
+    [EnumDataType(typeof(ReadSource))]
+    public ReadSource ReadSource { get; set; } = ReadSource.Redis;
+
+    /// <summary>How long a count of a content nobody liked is cached in Redis as a ghost (<c>"0:0"</c>); any real count replaces it at once.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan GhostTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>PostgreSQL reads in flight at once per edge (cold facts, Redis outages); past it a fact is answered null and the read is degraded. 0 turns fallbacks off.</summary>
+    [Range(0, 1024)]
+    public int FallbackConcurrency { get; set; } = 16;
+
+    /// <summary>How long a read waits for a free fallback slot before it gives the fact up.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan FallbackWait { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>A fallback query running longer than this is cancelled and its facts answered null.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:30")]
+    public TimeSpan FallbackTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A page's Redis reads taking longer than this count as Redis unavailable: the page is answered from PostgreSQL.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:30")]
+    public TimeSpan RedisReadTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 }

@@ -168,7 +168,7 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
     /// strictly older than <paramref name="before"/> when given. Redis orders equal scores by the members'
     /// bytes ("9" after "10" ascending), so the page is sorted here, and a fetch cut inside a group of equal
     /// times is completed before anything of that group is answered. Usually one round trip, two when the
-    /// cut needs the rest of a group.
+    /// cut needs the rest of a group. See <see cref="TimelinePage.Trusted"/> for what a reader may answer from it.
     /// </summary>
     public async Task<TimelinePage> NewestAsync(long userId, int limit, (long LikedAtMs, long ContentId)? before)
     {
@@ -182,8 +182,9 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
         var batch = db.CreateBatch();
         var sentinel = batch.SortedSetScoreAsync(key, Sentinel);
         var range = batch.SortedSetRangeByScoreWithScoresAsync(key, top, 0, Exclude.Stop, Order.Descending, 0, take);
+        var oldest = batch.SortedSetRangeByScoreWithScoresAsync(key, 0, double.PositiveInfinity, Exclude.Start, Order.Ascending, 0, 1);
         batch.Execute();
-        await Task.WhenAll(sentinel, range);
+        await Task.WhenAll(sentinel, range, oldest);
 
         var fetched = range.Result;
         var entries = OlderThan(fetched, before);
@@ -216,7 +217,7 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
             entries.RemoveRange(limit, entries.Count - limit);
         }
 
-        return new TimelinePage(StateOf(sentinel.Result), entries, hasMore);
+        return new TimelinePage(StateOf(sentinel.Result), entries, hasMore, oldest.Result is [var o] ? (long)o.Score : null);
     }
 
     private static List<(long ContentId, long LikedAtMs)> OlderThan(SortedSetEntry[] fetched, (long LikedAtMs, long ContentId)? before)

@@ -3,13 +3,15 @@ using Likes.Fixtures;
 namespace Likes.Edge.Tests;
 
 /// <summary>A private stream on the real NATS plus one edge in Development publishing to it, shared by a test class.</summary>
-public sealed class EdgeFixture : StackFixture
+public class EdgeFixture : StackFixture
 {
     public EdgeHost Host { get; private set; } = null!;
 
     public HttpClient Client { get; private set; } = null!;
 
     public EventStream Events => new(this);
+
+    public ReadStore Store => new(this);
 
     public override async Task InitializeAsync()
     {

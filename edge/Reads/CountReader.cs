@@ -1,0 +1,58 @@
+using Likes.Edge.Ids;
+using Likes.Shared;
+
+namespace Likes.Edge.Reads;
+
+/// <summary>
+/// <c>GET /v1/contents/{contentId}/likes/count</c>: the feed-state's counter logic for one content. The Redis
+/// counter; when missing, the shared load from PostgreSQL (written back, or cached as a ghost); when Redis is
+/// unavailable or reads go to PostgreSQL alone, the count row under the fallback budget.
+/// </summary>
+public sealed class CountReader(RedisReads redis, RedisKeys keys, CountLoader counts, FallbackBudget budget, PostgresReads postgres, ReadMetrics metrics)
+{
+    public async Task<LikeCountBody> ReadAsync(long contentId, CancellationToken cancellationToken)
+    {
+        Fallback<long>? fromRedis = redis.Usable() ? await FromRedisAsync(contentId, cancellationToken) : null;
+        var count = fromRedis ?? await FromPostgresAsync(contentId, cancellationToken);
+        if (!count.Known)
+        {
+            metrics.Degraded(count.Failure!.Value);
+            return new LikeCountBody(PositiveId.Format(contentId), null, true);
+        }
+
+        return new LikeCountBody(PositiveId.Format(contentId), count.Value, null);
+    }
+
+    /// <summary>Null when Redis could not answer.</summary>
+    private async Task<Fallback<long>?> FromRedisAsync(long contentId, CancellationToken cancellationToken)
+    {
+        var read = redis.Database.StringGetAsync(keys.Counter(contentId));
+        if (!await redis.AwaitAsync(read))
+        {
+            return null;
+        }
+
+        if (CounterValue.TryParse(read.Result, out var counter))
+        {
+            metrics.Facts(fromRedis: 1, fromPostgres: 0);
+            metrics.GhostHits(counter == CounterWriteBack.Ghost ? 1 : 0);
+            return Fallback.Of(counter.Count);
+        }
+
+        var loaded = (await counts.LoadAsync([contentId], cancellationToken))[contentId];
+        metrics.Facts(fromRedis: 0, fromPostgres: loaded.Known ? 1 : 0);
+        return loaded;
+    }
+
+    private async Task<Fallback<long>> FromPostgresAsync(long contentId, CancellationToken cancellationToken)
+    {
+        var loaded = await budget.RunAsync(ReadMetrics.Counts, ct => postgres.CountsAsync([contentId], ct), cancellationToken);
+        if (!loaded.Known)
+        {
+            return Fallback.Unknown<long>(loaded.Failure!.Value);
+        }
+
+        metrics.Facts(fromRedis: 0, fromPostgres: 1);
+        return Fallback.Of(loaded.Value!.TryGetValue(contentId, out var value) ? value.Count : 0);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using Likes.Edge.Ids;
+using Likes.Shared;
+
+namespace Likes.Edge.Reads;
+
+/// <summary>
+/// <c>GET /v1/users/me/likes</c>: the caller's likes, newest first (like time, then content id, descending),
+/// in keyset pages. From the timeline while it has likes below the cursor; where it runs out and is not
+/// complete (truncated, partial, missing), the page continues from PostgreSQL on likes_user_newest with the
+/// same order and the same key, so the two sources join without duplicates or gaps. The oldest time of an
+/// incomplete timeline may be there only in part (<see cref="TimelinePage.Trusted"/>): from it on, PostgreSQL. Redis unavailable, or
+/// reads from PostgreSQL alone: every page from PostgreSQL.
+/// </summary>
+public sealed class MyLikesReader(
+    RedisReads redis,
+    TimelineStore timelines,
+    FallbackBudget budget,
+    PostgresReads postgres,
+    MyLikesCursor cursors,
+    TimelineReheat reheat,
+    ReadMetrics metrics)
+{
+    public async Task<MyLikesBody> ReadAsync(long userId, int limit, (long LikedAtMs, long ContentId)? after, CancellationToken cancellationToken)
+    {
+        var items = new List<(long ContentId, long LikedAtMs)>(limit);
+        bool? more = null;
+        if (redis.Usable())
+        {
+            var read = timelines.NewestAsync(userId, limit, after);
+            if (await redis.AwaitAsync(read))
+            {
+                var page = read.Result;
+                var trusted = page.Trusted;
+                items.AddRange(trusted);
+                metrics.Facts(fromRedis: trusted.Count, fromPostgres: 0);
+                if (page.State == TimelineState.Missing)
+                {
+                    reheat.Request(userId);
+                }
+
+                // The timeline answers alone when it fills the page and has more, or holds every like of the user.
+                if ((trusted.Count == limit && page.HasMore) || page.State == TimelineState.Complete)
+                {
+                    more = page.HasMore;
+                }
+            }
+        }
+
+        if (more is null)
+        {
+            // One more row than the page needs tells whether there is a next page.
+            var from = items.Count > 0 ? Key(items[^1]) : after;
+            var need = limit - items.Count;
+            var rows = await budget.RunAsync(ReadMetrics.MyLikes, ct => postgres.MyLikesAsync(userId, from, need + 1, ct), cancellationToken);
+            if (!rows.Known)
+            {
+                // What is here is right; the rest is unknown: the cursor lets the client ask again from here.
+                metrics.Degraded(rows.Failure!.Value);
+                return new MyLikesBody(Items(items), cursors.Encode(userId, from), true);
+            }
+
+            items.AddRange(rows.Value!.Take(need));
+            metrics.Facts(fromRedis: 0, fromPostgres: Math.Min(need, rows.Value!.Count));
+            more = rows.Value!.Count > need;
+        }
+
+        return new MyLikesBody(Items(items), more.Value ? cursors.Encode(userId, Key(items[^1])) : null, null);
+    }
+
+    private static (long LikedAtMs, long ContentId) Key((long ContentId, long LikedAtMs) item) => (item.LikedAtMs, item.ContentId);
+
+    private static MyLikeItem[] Items(List<(long ContentId, long LikedAtMs)> items)
+        => [.. items.Select(i => new MyLikeItem(PositiveId.Format(i.ContentId), FormatTime(i.LikedAtMs)))];
+
+    private static string FormatTime(long unixMs)
+        => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,60 @@
+using Likes.Edge.Auth;
+using Likes.Edge.Ids;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Likes.Edge.Reads;
+
+/// <summary>The v1 reads: feed-state, a content's count, the caller's likes. Always 200 once valid, degraded rather than 500.</summary>
+public static class ReadEndpoints
+{
+    public static RouteGroupBuilder MapReads(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/feed-state", FeedStateAsync);
+        v1.MapGet("/contents/" + ContentIdRoute.Template + "/likes/count", CountAsync);
+        v1.MapGet("/users/me/likes", MyLikesAsync);
+        return v1;
+    }
+
+    private static async Task<Results<Ok<FeedStateBody>, ValidationProblem>> FeedStateAsync(HttpContext http, FeedStateReader reader)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!FeedStateIds.TryParse(http.Request.Query, out var ids, errors))
+        {
+            return Invalid(errors);
+        }
+
+        NotCached(http);
+        return TypedResults.Ok(await reader.ReadAsync(http.User.UserId(), ids, http.RequestAborted));
+    }
+
+    private static async Task<Results<Ok<LikeCountBody>, ValidationProblem>> CountAsync(string contentId, HttpContext http, CountReader reader)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!ContentIdRoute.TryParse(contentId, out var id, errors))
+        {
+            return Invalid(errors);
+        }
+
+        NotCached(http);
+        return TypedResults.Ok(await reader.ReadAsync(id, http.RequestAborted));
+    }
+
+    private static async Task<Results<Ok<MyLikesBody>, ValidationProblem>> MyLikesAsync(HttpContext http, MyLikesReader reader, MyLikesCursor cursors)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var userId = http.User.UserId();
+        if (!MyLikesQuery.TryParse(http.Request.Query, userId, cursors, out var limit, out var after, errors))
+        {
+            return Invalid(errors);
+        }
+
+        NotCached(http);
+        return TypedResults.Ok(await reader.ReadAsync(userId, limit, after, http.RequestAborted));
+    }
+
+    private static ValidationProblem Invalid(Dictionary<string, string[]> errors)
+        => TypedResults.ValidationProblem(errors, detail: string.Join("; ", errors.Select(e => $"{e.Key} {e.Value[0]}")));
+
+    // Per-user answers that change with every like: no shared or browser cache may keep them.
+    private static void NotCached(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
+}

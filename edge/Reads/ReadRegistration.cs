@@ -1,0 +1,29 @@
+using Likes.Shared;
+using Likes.Shared.Configuration;
+using Likes.Shared.Reheating;
+
+namespace Likes.Edge.Reads;
+
+public static class ReadRegistration
+{
+    /// <summary>The read path: Redis first, PostgreSQL under a budget for what Redis cannot answer.</summary>
+    public static IServiceCollection AddReads(this IServiceCollection services)
+    {
+        services.AddSectionOptions<TimelineOptions>();
+        services.AddSingleton<TimelineStore>();
+        services.AddSingleton<CounterStore>();
+        services.AddSingleton<ReheatRequests>();
+        services.AddSingleton<ReadMetrics>();
+        services.AddSingleton<RedisReads>();
+        services.AddSingleton<FallbackBudget>();
+        services.AddSingleton<PostgresReads>();
+        services.AddSingleton<CounterWriteBack>();
+        services.AddSingleton<CountLoader>();
+        services.AddSingleton<TimelineReheat>();
+        services.AddSingleton<MyLikesCursor>();
+        services.AddSingleton<FeedStateReader>();
+        services.AddSingleton<CountReader>();
+        services.AddSingleton<MyLikesReader>();
+        return services;
+    }
+}
