@@ -5,6 +5,7 @@ using Likes.Fixtures;
 using Likes.Shared;
 using Likes.Shared.Reheating;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 using Xunit;
 using static aggregator::Likes.Aggregator.AggregatorRegistration;
@@ -57,7 +58,7 @@ public class ReheaterTests(StackFixture stack) : IClassFixture<StackFixture>, IA
     public async Task ARequestedRebuild_LoadsEveryLikeOfALightUser_AsComplete()
     {
         await SeedAsync(1, 7, 100);
-        await new ReheatRequests(stack.Nats, Microsoft.Extensions.Options.Options.Create(stack.Stream)).RequestTimelineAsync(1, "test");
+        await new ReheatRequests(stack.Nats, Microsoft.Extensions.Options.Options.Create(stack.Stream), NullLogger<ReheatRequests>.Instance).RequestAsync(new ReheatRequest(1), "test");
 
         await Eventually.UntilAsync(async () => await StateAsync(1) == TimelineState.Complete, what: "timeline rebuilt");
         Assert.Equal(Enumerable.Range(100, 7).Select(i => (long)i).Reverse(), await TimelineAsync(1));
@@ -67,7 +68,7 @@ public class ReheaterTests(StackFixture stack) : IClassFixture<StackFixture>, IA
     public async Task AHeavyUser_GetsTheNewestN_AsTruncated()
     {
         await SeedAsync(2, Size + 30, 200);
-        var outcome = await _reheater.Services.GetRequiredService<TimelineRebuilder>().RebuildAsync(2, CancellationToken.None);
+        var outcome = await _reheater.Services.GetRequiredService<TimelineRebuilder>().RebuildAsync(new ReheatRequest(2), CancellationToken.None);
 
         Assert.Equal(RebuildOutcome.Rebuilt, outcome);
         Assert.Equal(TimelineState.Truncated, await StateAsync(2));
@@ -81,7 +82,7 @@ public class ReheaterTests(StackFixture stack) : IClassFixture<StackFixture>, IA
         // The aggregator applied through sequence 50; PostgreSQL's position for the partition is still 0.
         await Redis.SortedSetAddAsync(_keys.Timeline(3), [new("0", TimelineStore.SentinelScore(TimelineState.Partial, 50)), new("999", 1)]);
 
-        var outcome = await _reheater.Services.GetRequiredService<TimelineRebuilder>().RebuildAsync(3, CancellationToken.None);
+        var outcome = await _reheater.Services.GetRequiredService<TimelineRebuilder>().RebuildAsync(new ReheatRequest(3), CancellationToken.None);
 
         Assert.Equal(RebuildOutcome.StillBehind, outcome);
         Assert.Equal([999L], await TimelineAsync(3));
@@ -93,7 +94,7 @@ public class ReheaterTests(StackFixture stack) : IClassFixture<StackFixture>, IA
         await SeedAsync(4, 3, 400);
         await Redis.StringSetAsync(_keys.RebuildLock(4), "another-replica", TimeSpan.FromSeconds(30));
 
-        var outcome = await _reheater.Services.GetRequiredService<TimelineRebuilder>().RebuildAsync(4, CancellationToken.None);
+        var outcome = await _reheater.Services.GetRequiredService<TimelineRebuilder>().RebuildAsync(new ReheatRequest(4), CancellationToken.None);
 
         Assert.Equal(RebuildOutcome.Busy, outcome);
         Assert.Equal(TimelineState.Missing, await StateAsync(4));
@@ -119,12 +120,12 @@ public class ReheaterTests(StackFixture stack) : IClassFixture<StackFixture>, IA
         while (!publishing.IsCompleted)
         {
             await Redis.KeyDeleteAsync(_keys.Timeline(user));
-            await rebuilder.RebuildAsync(user, CancellationToken.None);
+            await rebuilder.RebuildAsync(new ReheatRequest(user), CancellationToken.None);
         }
 
         await publishing;
         await Eventually.UntilAsync(async () => await events.PendingAsync("aggregator") == 0 && await events.PendingAsync("persister") == 0, what: "caught up");
-        await rebuilder.RebuildAsync(user, CancellationToken.None);
+        await rebuilder.RebuildAsync(new ReheatRequest(user), CancellationToken.None);
 
         await using var c = await stack.Postgres.OpenConnectionAsync();
         var truth = (await c.QueryAsync<long>("SELECT content_id FROM likes WHERE user_id = @user ORDER BY created_at DESC, content_id DESC LIMIT @Size", new { user, Size })).ToList();
