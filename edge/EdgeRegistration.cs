@@ -22,9 +22,12 @@ public static class EdgeRegistration
     /// </summary>
     public static IHostApplicationBuilder AddEdge(this IHostApplicationBuilder builder)
     {
-        builder.AddLikesNats("edge");
-        builder.AddLikesRedis("edge");
-        builder.AddLikesPostgres("edge");
+        // No store gates the edge's readiness: without NATS it answers writes 503 and still reads, without Redis or
+        // PostgreSQL it reads from the other or degrades. Pulling every edge pod out of the Service would turn
+        // one store's outage into a total one.
+        builder.AddLikesNats("edge", gatesReadiness: false);
+        builder.AddLikesRedis("edge", gatesReadiness: false);
+        builder.AddLikesPostgres("edge", gatesReadiness: false);
         var services = builder.Services;
         services.AddSectionOptions<StreamOptions>();
         services.AddEdgeOptions();
