@@ -6,6 +6,7 @@ using Likes.Edge.Reads;
 using Likes.Edge.Writes;
 using Likes.Shared;
 using Likes.Shared.Configuration;
+using Likes.Shared.Reheating;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -53,6 +54,11 @@ public static class EdgeRegistration
         // Redis connects here, before the server listens (waiting at most its connectTimeout, never failing):
         // created lazily, the first reads would find it "not connected" and all go to PostgreSQL.
         app.Services.GetRequiredService<IConnectionMultiplexer>();
+
+        // Every series exists from the first scrape (at zero), so rate() and the alerts see it before the first read.
+        app.Services.GetRequiredService<PublishMetrics>();
+        app.Services.GetRequiredService<ReadMetrics>();
+        app.Services.GetRequiredService<ReheatRequests>();
         app.UseRouting();
 
         // Outside the problem handlers so the final status is recorded (500, 499 for an aborted request).

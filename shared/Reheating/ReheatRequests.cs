@@ -13,7 +13,7 @@ namespace Likes.Shared.Reheating;
 /// </summary>
 public sealed class ReheatRequests(INatsConnection nats, IOptions<StreamOptions> stream)
 {
-    private static readonly Counter Requested = Metrics.CreateCounter("likes_reheat_requests_total", "Timeline rebuilds requested, by requester.", "requester");
+    private readonly Counter _requested = Metrics.CreateCounter("likes_reheat_requests_total", "Timeline rebuilds requested, by requester.", "requester");
 
     /// <param name="requester">Who asks (a bounded metric label: edge, persister).</param>
     public async ValueTask RequestTimelineAsync(long userId, string requester, CancellationToken cancellationToken = default)
@@ -21,7 +21,7 @@ public sealed class ReheatRequests(INatsConnection nats, IOptions<StreamOptions>
         var user = userId.ToString(CultureInfo.InvariantCulture);
         var headers = new NatsHeaders { ["Nats-Msg-Id"] = "t:" + user };
         await nats.PublishAsync(stream.Value.ReheatSubject, user, headers, cancellationToken: cancellationToken);
-        Requested.WithLabels(requester).Inc();
+        _requested.WithLabels(requester).Inc();
     }
 
     /// <summary>Parses a request's payload: the user id in decimal.</summary>
