@@ -58,14 +58,22 @@ public static class ServiceDefaults
                     .AddSource("Npgsql");
                 // Standard variables: OTEL_TRACES_EXPORTER=otlp|console (comma-separated), or just an OTLP endpoint.
                 var exporters = builder.Configuration["OTEL_TRACES_EXPORTER"] ?? string.Empty;
-                if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) || exporters.Contains("otlp", StringComparison.OrdinalIgnoreCase))
+                var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) || exporters.Contains("otlp", StringComparison.OrdinalIgnoreCase);
+                var console = exporters.Contains("console", StringComparison.OrdinalIgnoreCase);
+                if (otlp)
                 {
                     t.AddOtlpExporter();
                 }
 
-                if (exporters.Contains("console", StringComparison.OrdinalIgnoreCase))
+                if (console)
                 {
                     t.AddConsoleExporter();
+                }
+
+                // Redis commands become spans only when traces leave the process: its profiler keeps an object per command.
+                if (otlp || console)
+                {
+                    t.AddRedisInstrumentation();
                 }
             });
         return builder;
