@@ -14,7 +14,7 @@ namespace Likes.Shared.Reheating;
 /// </summary>
 public sealed partial class ReheatRequests(INatsConnection nats, IOptions<StreamOptions> stream, ILogger<ReheatRequests> log)
 {
-    private static readonly Counter Requested = Metrics.CreateCounter("likes_reheat_requests_total", "Timeline rebuilds requested, by requester.", "requester");
+    private readonly Counter _requested = Metrics.CreateCounter("likes_reheat_requests_total", "Timeline rebuilds requested, by requester.", "requester");
 
     /// <summary>The requester labels: who asked for a rebuild.</summary>
     public const string Edge = "edge";
@@ -31,7 +31,7 @@ public sealed partial class ReheatRequests(INatsConnection nats, IOptions<Stream
     {
         var headers = new NatsHeaders { ["Nats-Msg-Id"] = request.MessageId };
         await nats.PublishAsync(stream.Value.ReheatSubject, request.Payload, headers, cancellationToken: cancellationToken);
-        Requested.WithLabels(requester).Inc();
+        _requested.WithLabels(requester).Inc();
     }
 
     private async Task SendQuietlyAsync(ReheatRequest request, string requester)
