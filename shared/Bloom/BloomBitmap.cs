@@ -32,13 +32,16 @@ public sealed class BloomBitmap
         _inserted = _inserted == uint.MaxValue ? _inserted : _inserted + 1;
     }
 
-    public bool MightContain(long contentId)
+    public bool MightContain(long contentId) => MightContain(_bytes, Shape, contentId);
+
+    /// <summary>Whether a filter's bytes (as Redis holds them, header first) say "maybe" for the id.</summary>
+    public static bool MightContain(ReadOnlySpan<byte> filter, BloomShape shape, long contentId)
     {
         var hash = BloomHash.Of(contentId);
-        for (var i = 0; i < Shape.Hashes; i++)
+        for (var i = 0; i < shape.Hashes; i++)
         {
-            var bit = BloomShape.FirstBit + (long)hash.Position(i, Shape.Bits);
-            if ((_bytes[bit >> 3] & (0x80 >> (int)(bit & 7))) == 0)
+            var bit = BloomShape.FirstBit + (long)hash.Position(i, shape.Bits);
+            if ((filter[(int)(bit >> 3)] & (0x80 >> (int)(bit & 7))) == 0)
             {
                 return false;
             }
