@@ -35,6 +35,13 @@ public sealed class PartitionConsumer(
     /// <summary>Highest stream sequence applied by this process; redeliveries at or below it are acked unseen.</summary>
     private ulong _appliedThrough;
 
+    /// <summary>
+    /// Events a previous owner was delivered and never acked: they count against MaxAckPending until this
+    /// loop's first ack (ack-all) covers them, so fetches ask only for the room left. A fetch asking for more
+    /// would wait for room that never comes while the loop holds its own batch unacked.
+    /// </summary>
+    private int _heldByPrevious;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         INatsJSConsumer? consumer = null;
@@ -47,6 +54,7 @@ public sealed class PartitionConsumer(
                     consumer = await js.CreateOrUpdateConsumerAsync(
                         stream.Name, LikesTopology.EventConsumer(stream, options, worker.Name, partition), cancellationToken);
                     ConsumerLog.Consuming(logger, partition, worker.DurableName(partition));
+                    _heldByPrevious = (int)consumer.Info.NumAckPending;
                     await ApplyHeldAsync(consumer.Info, cancellationToken);
                 }
 
@@ -83,8 +91,9 @@ public sealed class PartitionConsumer(
     /// </summary>
     private async Task<List<INatsJSMsg<byte[]>>> FetchAsync(INatsJSConsumer consumer, CancellationToken ct)
     {
-        var batch = new List<INatsJSMsg<byte[]>>(options.BatchSize);
-        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = options.BatchSize }, cancellationToken: ct))
+        var room = (int)Math.Max(1, Math.Min(options.BatchSize, consumer.Info.Config.MaxAckPending - _heldByPrevious));
+        var batch = new List<INatsJSMsg<byte[]>>(room);
+        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = room }, cancellationToken: ct))
         {
             batch.Add(msg);
         }
@@ -99,7 +108,7 @@ public sealed class PartitionConsumer(
             batch.Add(msg);
         }
 
-        if (batch.Count == 0 || options.BatchSize == 1)
+        if (batch.Count == 0 || room == 1)
         {
             return batch;
         }
@@ -109,7 +118,7 @@ public sealed class PartitionConsumer(
             await Task.Delay(options.BatchWindow, clock, ct);
         }
 
-        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = options.BatchSize - 1 }, cancellationToken: ct))
+        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = room - 1 }, cancellationToken: ct))
         {
             batch.Add(msg);
         }
@@ -163,6 +172,7 @@ public sealed class PartitionConsumer(
         var last = messages[^1];
         _appliedThrough = Math.Max(_appliedThrough, last.Metadata?.Sequence.Stream ?? 0);
         await last.AckAsync(cancellationToken: ct);
+        _heldByPrevious = 0;
         var pending = last.Metadata?.NumPending ?? 0;
         metrics.Position(partition, pending, pending == 0 ? TimeSpan.Zero : clock.GetUtcNow() - (last.Metadata?.Timestamp ?? clock.GetUtcNow()));
         progress.Progressed(partition);
