@@ -42,6 +42,9 @@ public sealed class PartitionConsumer(
     /// </summary>
     private int _heldByPrevious;
 
+    /// <summary>The consumer (delivery) sequence of the last message this loop was handed; a jump means deliveries it never saw.</summary>
+    private ulong _lastDelivery;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         INatsJSConsumer? consumer = null;
@@ -55,6 +58,8 @@ public sealed class PartitionConsumer(
                         stream.Name, LikesTopology.EventConsumer(stream, options, worker.Name, partition), cancellationToken);
                     ConsumerLog.Consuming(logger, partition, worker.DurableName(partition));
                     _heldByPrevious = (int)consumer.Info.NumAckPending;
+                    _lastDelivery = consumer.Info.Delivered.ConsumerSeq;
+                    _appliedThrough = Math.Max(_appliedThrough, consumer.Info.AckFloor.StreamSeq);
                     await ApplyHeldAsync(consumer.Info, cancellationToken);
                 }
 
@@ -128,6 +133,8 @@ public sealed class PartitionConsumer(
 
     private async Task ProcessAsync(List<INatsJSMsg<byte[]>> messages, CancellationToken ct)
     {
+        await ApplyUnseenAsync(messages[0], ct);
+        _lastDelivery = Math.Max(_lastDelivery, messages[^1].Metadata?.Sequence.Consumer ?? 0);
         var events = new List<Received>(messages.Count);
         var rejected = new List<DeadLetter>();
         var skipped = 0;
@@ -193,6 +200,27 @@ public sealed class PartitionConsumer(
             return;
         }
 
+        await ApplyFromStreamAsync(next, through, ct);
+    }
+
+    /// <summary>
+    /// Applies, before a fetched batch, the events delivered to someone else since this loop's last batch: a
+    /// pull request of a dead owner can outlive it on the server and still be handed events, which the
+    /// batch's ack-all would then ack unapplied. A jump in the delivery sequence shows it; the stream has them.
+    /// </summary>
+    private async Task ApplyUnseenAsync(INatsJSMsg<byte[]> first, CancellationToken ct)
+    {
+        if (first.Metadata is not { } m || m.Sequence.Consumer <= _lastDelivery + 1 || m.Sequence.Stream <= _appliedThrough + 1)
+        {
+            return;
+        }
+
+        await ApplyFromStreamAsync(_appliedThrough + 1, m.Sequence.Stream - 1, ct);
+    }
+
+    /// <summary>Reads this partition's events in [<paramref name="next"/>, <paramref name="through"/>] straight from the stream and applies them in order.</summary>
+    private async Task ApplyFromStreamAsync(ulong next, ulong through, CancellationToken ct)
+    {
         var source = await js.GetStreamAsync(stream.Name, cancellationToken: ct);
         var events = new List<Received>();
         var rejected = new List<DeadLetter>();
