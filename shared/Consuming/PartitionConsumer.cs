@@ -141,6 +141,13 @@ public sealed class PartitionConsumer(
         foreach (var msg in messages)
         {
             var sequence = msg.Metadata?.Sequence.Stream ?? 0;
+            if (sequence != 0 && sequence <= _appliedThrough && msg.Metadata?.NumDelivered == 1)
+            {
+                // A first delivery at or below what this process applied: the stream's sequence went back (a
+                // restarted server that lost its empty stream's state). New events, never to be skipped.
+                _appliedThrough = sequence - 1;
+            }
+
             if (sequence != 0 && sequence <= _appliedThrough)
             {
                 skipped++;
