@@ -3,7 +3,8 @@
 #
 # Sourced by ./likes; safe under `set -euo pipefail`. Every function is
 # idempotent, never prompts and never reads stdin (works with CI=true).
-# Everything listens on 127.0.0.1 only; all runtime state lives in .local/:
+# Everything listens on 127.0.0.1 only; all runtime state lives in .local/
+# (or LIKES_LOCAL_DIR: the fault suite runs a second, private stack under .local/faults/):
 #
 #   .local/redis/         Redis working dir (no persistence configured)
 #   .local/nats/          NATS JetStream store dir
@@ -13,6 +14,7 @@
 #
 # Environment (all optional):
 #   LIKES_ROOT               repo root (default: the directory holding ./likes)
+#   LIKES_LOCAL_DIR          where runtime state lives: .local (relative to the repo root, or absolute)
 #   LIKES_REDIS_PORT         6379
 #   LIKES_REDIS_MAXMEMORY    512mb
 #   LIKES_REDIS_EVICTION     allkeys-lru (every Likes key is a cache; docs/redis.md)
@@ -40,7 +42,11 @@ likes_root() {
     printf '%s\n' "$here"
 }
 
-_local_dir() { printf '%s/.local\n' "$(likes_root)"; }
+_local_dir() {
+    local d="${LIKES_LOCAL_DIR:-.local}"
+    [[ "$d" == /* ]] || d="$(likes_root)/$d"
+    printf '%s\n' "$d"
+}
 _log_file() { printf '%s/logs/%s.log\n' "$(_local_dir)" "$1"; }
 _pid_file() { printf '%s/run/%s.pid\n' "$(_local_dir)" "$1"; }
 
