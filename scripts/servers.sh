@@ -17,7 +17,8 @@
 #   LIKES_LOCAL_DIR          where runtime state lives: .local (relative to the repo root, or absolute)
 #   LIKES_REDIS_PORT         6379
 #   LIKES_REDIS_MAXMEMORY    512mb
-#   LIKES_REDIS_EVICTION     volatile-lru
+#   LIKES_REDIS_EVICTION     allkeys-lru (every Likes key is a cache; docs/redis.md)
+#   LIKES_REDIS_ZSET_LISTPACK_ENTRIES  LIKES_TIMELINE_SIZE + 2 (a full timeline stays compact)
 #   LIKES_NATS_PORT          4222
 #   LIKES_NATS_MONITOR_PORT  8222
 #   LIKES_PG_PORT            5432
@@ -234,7 +235,9 @@ redis_start() {
         --save "" \
         --appendonly no \
         --maxmemory "${LIKES_REDIS_MAXMEMORY:-512mb}" \
-        --maxmemory-policy "${LIKES_REDIS_EVICTION:-volatile-lru}" \
+        --maxmemory-policy "${LIKES_REDIS_EVICTION:-allkeys-lru}" \
+        --zset-max-listpack-entries "${LIKES_REDIS_ZSET_LISTPACK_ENTRIES:-$((${LIKES_TIMELINE_SIZE:-1000} + 2))}" \
+        --zset-max-listpack-value 64 \
         --pidfile "$pidf" \
         --logfile "$log" </dev/null || {
         _err "redis-server failed to start"; _tail_log "$log"; return 1

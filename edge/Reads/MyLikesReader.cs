@@ -15,7 +15,7 @@ namespace Likes.Edge.Reads;
 /// </summary>
 public sealed class MyLikesReader(
     RedisReads redis,
-    TimelineStore timelines,
+    TimelinePages timelines,
     FallbackBudget budget,
     PostgresReads postgres,
     MyLikesCursor cursors,

@@ -10,7 +10,7 @@ public static class ReadRegistration
     public static IServiceCollection AddReads(this IServiceCollection services)
     {
         services.AddSectionOptions<TimelineOptions>();
-        services.AddSingleton<TimelineStore>();
+        services.AddSingleton<TimelinePages>();
         services.AddSingleton<LikedStateProbe>();
         services.AddSingleton<CounterStore>();
         services.AddSingleton<ReheatRequests>();

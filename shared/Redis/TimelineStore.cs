@@ -1,4 +1,3 @@
-using System.Globalization;
 using Likes.Shared.Bloom;
 using Likes.Shared.Configuration;
 using Likes.Shared.Events;
@@ -9,15 +8,13 @@ namespace Likes.Shared;
 
 /// <summary>
 /// The per-user timelines: a ZSet of the newest N liked content ids, score = like time (Unix ms), with
-/// the sentinel member "0" whose score is the <see cref="TimelineState"/>. All changes to one user's
-/// timeline happen inside one script, so readers never see a half-applied batch.
+/// the sentinel member "0" whose score is the <see cref="TimelineState"/>, and, for a heavy user, the Bloom
+/// filter of all their likes that goes with it. All changes to one user's timeline (and filter) happen inside
+/// one script, so readers never see a half-applied batch or a filter older than its timeline.
 /// </summary>
 public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, IOptions<TimelineOptions> options)
 {
     public const string Sentinel = "0";
-
-    // Extra members fetched past a page, so that a group of equal times cut by the fetch rarely needs a second trip.
-    private const int PageSlack = 16;
 
     // KEYS[1] timeline, KEYS[2] Bloom filter; ARGV[1] N; ARGV[2] idle ttl ms (0 = none); ARGV[3] the batch's
     // last stream sequence (0 = unknown); then (content, action, score, h1, h2) per change: 'L' like (keeps an
@@ -231,77 +228,4 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
 
     /// <summary>The sentinel's score for a state and the stream sequence the timeline reflects.</summary>
     public static double SentinelScore(TimelineState state, ulong appliedThrough) => -((double)appliedThrough * 4 + (int)state);
-
-    /// <summary>
-    /// A page of the newest likes: ordered by like time, then content id, both descending and numerically,
-    /// strictly older than <paramref name="before"/> when given. Redis orders equal scores by the members'
-    /// bytes ("9" after "10" ascending), so the page is sorted here, and a fetch cut inside a group of equal
-    /// times is completed before anything of that group is answered. Usually one round trip, two when the
-    /// cut needs the rest of a group. See <see cref="TimelinePage.Trusted"/> for what a reader may answer from it.
-    /// </summary>
-    public async Task<TimelinePage> NewestAsync(long userId, int limit, (long LikedAtMs, long ContentId)? before)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var db = redis.GetDatabase();
-        var key = keys.Timeline(userId);
-        // From the cursor's own time (inclusive: older ids may share it) down to, not including, 0: like
-        // times are positive and the sentinel's score is negative.
-        var top = before is { } b ? b.LikedAtMs : double.PositiveInfinity;
-        var take = limit + 1 + PageSlack;
-        var batch = db.CreateBatch();
-        var sentinel = batch.SortedSetScoreAsync(key, Sentinel);
-        var range = batch.SortedSetRangeByScoreWithScoresAsync(key, top, 0, Exclude.Stop, Order.Descending, 0, take);
-        var oldest = batch.SortedSetRangeByScoreWithScoresAsync(key, 0, double.PositiveInfinity, Exclude.Start, Order.Ascending, 0, 1);
-        batch.Execute();
-        await Task.WhenAll(sentinel, range, oldest);
-
-        var fetched = range.Result;
-        var entries = OlderThan(fetched, before);
-        var hasMoreBelow = false;
-        if (fetched.Length == take)
-        {
-            // The lowest time fetched may be only partly here. Everything above it is complete.
-            var lowest = (long)fetched[^1].Score;
-            entries.RemoveAll(e => e.LikedAtMs == lowest);
-            if (entries.Count <= limit)
-            {
-                var rest = db.CreateBatch();
-                var group = rest.SortedSetRangeByScoreWithScoresAsync(key, lowest, lowest);
-                var below = rest.SortedSetRangeByScoreAsync(key, lowest, 0, Exclude.Both, Order.Descending, 0, 1);
-                rest.Execute();
-                await Task.WhenAll(group, below);
-                entries.AddRange(OlderThan(group.Result, before));
-                hasMoreBelow = below.Result.Length > 0;
-            }
-            else
-            {
-                hasMoreBelow = true;
-            }
-        }
-
-        entries.Sort(static (x, y) => x.LikedAtMs != y.LikedAtMs ? y.LikedAtMs.CompareTo(x.LikedAtMs) : y.ContentId.CompareTo(x.ContentId));
-        var hasMore = entries.Count > limit || hasMoreBelow;
-        if (entries.Count > limit)
-        {
-            entries.RemoveRange(limit, entries.Count - limit);
-        }
-
-        return new TimelinePage(StateOf(sentinel.Result), entries, hasMore, oldest.Result is [var o] ? (long)o.Score : null);
-    }
-
-    private static List<(long ContentId, long LikedAtMs)> OlderThan(SortedSetEntry[] fetched, (long LikedAtMs, long ContentId)? before)
-    {
-        var entries = new List<(long ContentId, long LikedAtMs)>(fetched.Length);
-        foreach (var entry in fetched)
-        {
-            var contentId = long.Parse((string)entry.Element!, CultureInfo.InvariantCulture);
-            var at = (long)entry.Score;
-            if (contentId != 0 && (before is not { } c || at < c.LikedAtMs || (at == c.LikedAtMs && contentId < c.ContentId)))
-            {
-                entries.Add((contentId, at));
-            }
-        }
-
-        return entries;
-    }
 }

@@ -93,7 +93,15 @@ public sealed partial class ReheatConsumer(
 
             var outcome = await rebuilder.RebuildAsync(request, ct);
             metrics.Taken(outcome);
-            await msg.AckAsync(cancellationToken: ct);
+            if (outcome == RebuildOutcome.StillBehind)
+            {
+                // PostgreSQL has not caught up with the timeline yet: ask again later rather than drop it (MaxDeliver bounds it).
+                await msg.NakAsync(new AckOpts { NakDelay = options.Value.StillBehindRedelivery }, ct);
+            }
+            else
+            {
+                await msg.AckAsync(cancellationToken: ct);
+            }
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
