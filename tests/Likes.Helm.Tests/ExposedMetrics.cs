@@ -36,7 +36,7 @@ public static class ExposedMetrics
         new("likes_edge_fallback_query_seconds", MetricType.Histogram, "edge", "kind"),
         new("likes_edge_ghost_cache_hits_total", MetricType.Counter, "edge"),
         new("likes_edge_read_facts_total", MetricType.Counter, "edge", "source"),
-        new("likes_reheat_requests_total", MetricType.Counter, "edge, persister", "requester"),
+        new("likes_reheat_requests_total", MetricType.Counter, "edge, persister, aggregator", "requester"),
         new("likes_edge_bloom_total", MetricType.Counter, "edge", "answer"),
         new("likes_edge_dependency_up", MetricType.Gauge, "edge", "dependency"),
 
