@@ -14,7 +14,7 @@ namespace Likes.Edge.Reads;
 /// <item>What Redis cannot answer, from PostgreSQL under the fallback budget, at most one query per kind:
 /// the missing counters (shared with concurrent reads, written back, unknown contents cached as ghosts);
 /// the liked-state of ids the timeline cannot decide (absent while it is truncated, partial or missing;
-/// a missing timeline also asks for a rebuild).</item>
+/// a missing or partial timeline also asks for a rebuild).</item>
 /// <item>Redis unavailable, or <c>Edge:ReadSource</c> postgres: the whole page in one PostgreSQL query.</item>
 /// </list>
 /// A fact that still cannot be known is null and the body says it is degraded: never a 500.
@@ -101,7 +101,9 @@ public sealed class FeedStateReader(
         }
 
         metrics.GhostHits(ghosts);
-        if (state == TimelineState.Missing)
+        // A partial timeline (started by the stream before any rebuild) never learns what it lacks on its own:
+        // without a rebuild every page of that user would keep asking PostgreSQL.
+        if (state is TimelineState.Missing or TimelineState.Partial)
         {
             reheat.Request(userId);
         }
