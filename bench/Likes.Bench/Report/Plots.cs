@@ -130,7 +130,7 @@ public sealed class Plots(string directory)
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Alignment.UpperLeft);
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, file);
         plot.SavePng(path, Width, Height);

@@ -108,7 +108,7 @@ public sealed class BenchRunner(BenchEnvironment env, BenchSizes sizes, string r
 
             line.Finish($"  memory: loaded {graph.Likes:N0} likes, {graph.Shape.Users:N0} users, {graph.Shape.Contents:N0} contents in {load.Seconds:F1} s "
                 + $"({load.Counters:N0} counters, {load.TimelinesRebuilt:N0} of {load.TimelinesAsked:N0} active timelines rebuilt)");
-            var memory = await new MemoryScenario(redis, keys).RunAsync(graph, stack.KeyPrefix + "naive:");
+            var memory = await new MemoryScenario(redis, keys).RunAsync(graph, "n" + stack.KeyPrefix[1..]);
             Console.WriteLine($"  memory: system {memory.SystemBytes:N0} B, naive {memory.Naive.Bytes:N0} B: {memory.SavingPct:F1} % less");
             _results.Memory = memory.ToResult(graph, load);
             plots.Memory(memory);

@@ -16,6 +16,7 @@ public sealed class MemoryScenario(IConnectionMultiplexer redis, RedisKeys keys)
     public const string Timelines = "timelines";
     public const string Other = "other";
 
+    /// <param name="naivePrefix">Where the naive sets go for the measurement; as long as the system's prefix, so key names cost both the same.</param>
     public async Task<MemoryFigures> RunAsync(LikeGraph graph, string naivePrefix)
     {
         var system = await new RedisMemory(redis).MeasureAsync(keys.Prefix + "*", KindOf);
