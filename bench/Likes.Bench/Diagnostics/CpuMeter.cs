@@ -8,10 +8,14 @@ namespace Likes.Bench.Diagnostics;
 /// </summary>
 public sealed class CpuMeter
 {
+    /// <summary>The key of the whole machine's busy CPU seconds (every process, every core): what the named ones share.</summary>
+    public const string Machine = "machine";
+
     // USER_HZ: the unit of utime/stime in /proc; 100 on every Linux this runs on.
     private const double TicksPerSecond = 100;
 
     private readonly Dictionary<string, (int Pid, double Start)> _processes = [];
+    private double? _machineStart;
 
     private CpuMeter()
     {
@@ -19,7 +23,7 @@ public sealed class CpuMeter
 
     public static CpuMeter Start(IEnumerable<(string Name, int? Pid)> processes)
     {
-        var meter = new CpuMeter();
+        var meter = new CpuMeter { _machineStart = MachineBusySeconds() };
         foreach (var (name, pid) in processes)
         {
             if (pid is { } p && CpuSeconds(p) is { } start)
@@ -43,7 +47,27 @@ public sealed class CpuMeter
             }
         }
 
+        if (_machineStart is { } machineStart && MachineBusySeconds() is { } machineEnd)
+        {
+            spent[Machine] = Math.Round(machineEnd - machineStart, 2);
+        }
+
         return spent;
+    }
+
+    /// <summary>Busy time of all cores together, from the first line of /proc/stat (everything but idle and iowait).</summary>
+    private static double? MachineBusySeconds()
+    {
+        try
+        {
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+                .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+            return (fields.Sum() - fields[3] - fields[4]) / TicksPerSecond;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
     }
 
     private static double? CpuSeconds(int pid)

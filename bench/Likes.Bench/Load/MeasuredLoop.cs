@@ -27,7 +27,7 @@ public static class MeasuredLoop
             }
 
             var errors = recorder.Total - recorder.Ok;
-            line.Update($"  {name,-34} {elapsed.TotalSeconds,5:F1} s {rate,9:N0}/s  ok {recorder.Ok,9:N0}  errors {errors,5:N0}  {status?.Invoke()}");
+            line.Update($"  {name,-44} {elapsed.TotalSeconds,5:F1} s {rate,9:N0}/s  ok {recorder.Ok,9:N0}  errors {errors,5:N0}  {status?.Invoke()}");
         }, cancellationToken);
 
         var figures = RunFigures.From(name, clients, result, series);
@@ -36,7 +36,7 @@ public static class MeasuredLoop
             return figures;
         }
 
-        line.Finish($"  {name,-34} {figures.Seconds,5:F1} s {figures.PerSecond,9:N0}/s  ok {figures.Ok,9:N0}  errors {figures.Failed,5:N0}  p50 {figures.Latency.P50:F2} ms  p99 {figures.Latency.P99:F2} ms");
+        line.Finish($"  {name,-44} {figures.Seconds,5:F1} s {figures.PerSecond,9:N0}/s  ok {figures.Ok,9:N0}  errors {figures.Failed,5:N0}  p50 {figures.Latency.P50:F2} ms  p99 {figures.Latency.P99:F2} ms");
         return figures;
     }
 }

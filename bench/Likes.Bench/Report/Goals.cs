@@ -1,4 +1,5 @@
 using System.Globalization;
+using Likes.Bench.Diagnostics;
 
 namespace Likes.Bench.Report;
 
@@ -17,11 +18,11 @@ public static class Goals
                 f => $"ratio_vs_pg {f.RatioVsPg:F2}, system_p99_ms {f.SystemP99Ms:F2} ({f.SystemRps:N0} vs {f.PgBaselineRps:N0} pages/s)",
                 f => $"{f.Clients} clients on {cores} cores: the edge spends {f.SystemEdgeCpuMsPerRequest:F2} ms CPU per page "
                     + $"(PostgreSQL edge {f.PgBaselineEdgeCpuMsPerRequest:F2}); one client alone: p99 {f.OneClientSystemP99Ms:F2} ms; "
-                    + $"the edge reaches {f.ShareOfCeiling:P0} of the direct-Redis ceiling ({f.RedisCeilingRps:N0}/s)"),
+                    + $"the edge reaches {f.ShareOfCeiling:P0} of the direct-Redis ceiling ({f.RedisCeilingRps:N0}/s); {Share(f.SystemCpuSeconds)}"),
             Judge("ingest", "ratio_vs_raw_publish >= 0.25", r.Ingest, f => f.RatioVsRawPublish >= 0.25,
                 f => $"ratio_vs_raw_publish {f.RatioVsRawPublish:F2} ({f.AcceptedPerS:N0} vs {f.RawPublishPerS:N0} events/s)",
                 f => $"the edge spends {f.EdgeCpuMsPerLike:F2} ms CPU per like on {cores} cores shared with the workers and the load generator "
-                    + $"({Cpu(f.CpuSeconds)}); accepted {f.AcceptedPerSWhileLoading:N0}/s while loading, all applied {f.SecondsUntilApplied - f.LoadSeconds:F1} s after the load"),
+                    + $"({Cpu(f.CpuSeconds)}); accepted {f.AcceptedPerSWhileLoading:N0}/s while loading, all applied {f.SecondsUntilApplied - f.LoadSeconds:F1} s after the load; {Share(f.CpuSeconds)}"),
             Judge("hot_burst", "likes_per_incrby >= 100 and seconds_to_exact <= 10", r.HotBurst, f => f.LikesPerIncrby >= 100 && f.SecondsToExact <= 10,
                 f => $"likes_per_incrby {f.LikesPerIncrby:F1}, seconds_to_exact {f.SecondsToExact?.ToString("F2", CultureInfo.InvariantCulture) ?? "never (not exact in time)"}",
                 f => $"{f.Likes:N0} likes arrived at {f.LikesPerSecond:N0}/s through the edge; the persister committed {f.PersisterTransactions:N0} transactions "
@@ -55,5 +56,17 @@ public static class Goals
         => commands.Count == 0 ? "no Redis commands" : $"Redis: {commands[0].Command} {commands[0].Calls:N0} calls, {commands[0].Microseconds / 1e6:F1} s";
 
     private static string Cpu(IReadOnlyDictionary<string, double> cpu)
-        => string.Join(", ", cpu.Select(kv => $"{kv.Key} {kv.Value:F1} s"));
+        => string.Join(", ", cpu.Where(kv => kv.Key != CpuMeter.Machine).Select(kv => $"{kv.Key} {kv.Value:F1} s"));
+
+    /// <summary>How much of the machine's busy CPU went to processes outside the run (a shared machine's noise).</summary>
+    private static string Share(IReadOnlyDictionary<string, double> cpu)
+    {
+        if (!cpu.TryGetValue(CpuMeter.Machine, out var machine) || machine <= 0)
+        {
+            return "machine CPU not measured";
+        }
+
+        var ours = cpu.Where(kv => kv.Key != CpuMeter.Machine).Sum(kv => kv.Value);
+        return $"the machine was busy {machine:F0} CPU-s, {Math.Max(0, machine - ours) / machine:P0} of it outside the processes named (other work on the machine, PostgreSQL)";
+    }
 }

@@ -23,6 +23,7 @@ namespace Likes.Bench.Scenarios;
 public sealed class IngestScenario(BenchEnvironment env, FleetDaemons fleet, IngestSizes sizes)
 {
     private static readonly TimeSpan CatchUpWithin = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan StreamRemovalWithin = TimeSpan.FromMinutes(2);
 
     public async Task<IngestFigures> RunAsync(LikeTraffic traffic, ProcessIds pids, CancellationToken ct)
     {
@@ -66,14 +67,15 @@ public sealed class IngestScenario(BenchEnvironment env, FleetDaemons fleet, Ing
             SubjectPrefix = id,
             Partitions = int.TryParse(Environment.GetEnvironmentVariable("LIKES_PARTITIONS"), out var p) ? p : new StreamOptions().Partitions,
         };
-        await using var nats = new NatsConnection(new NatsOpts { Url = env.Nats, Name = "likes-bench-raw" });
+        // Removing a stream of millions of events takes JetStream longer than the default API timeout.
+        await using var nats = new NatsConnection(new NatsOpts { Url = env.Nats, Name = "likes-bench-raw", RequestTimeout = StreamRemovalWithin });
         var js = new NatsJSContext(nats);
         await StreamProvisioner.EnsureAsync(js, stream, new ConsumerOptions(), TextWriter.Null, ct);
         try
         {
             var publisher = new EventPublisher(js, stream);
             var next = -1L;
-            return await MeasuredLoop.RunAsync($"raw JetStream publish, {sizes.RawInFlight} in flight", sizes.RawInFlight, sizes.Measure, async (_, _, _) =>
+            return await MeasuredLoop.RunAsync($"raw JetStream publish, {sizes.RawInFlight} in flight", sizes.RawInFlight, sizes.RawMeasure, async (_, _, _) =>
             {
                 var (user, content, like) = events[(int)(Interlocked.Increment(ref next) % events.Count)];
                 try
@@ -99,7 +101,9 @@ public sealed class IngestScenario(BenchEnvironment env, FleetDaemons fleet, Ing
 
 /// <param name="Clients">Closed-loop HTTP clients against the edge.</param>
 /// <param name="RawInFlight">Publishes awaiting their ack at once in the baseline.</param>
-public sealed record IngestSizes(int Users, int Contents, int Clients, double UnlikeShare, TimeSpan Warmup, TimeSpan Measure, int RawInFlight);
+/// <param name="RawMeasure">How long the baseline publishes: it is at its rate within a second, and every second
+/// more leaves tens of thousands of events on disk in a stream nobody consumes.</param>
+public sealed record IngestSizes(int Users, int Contents, int Clients, double UnlikeShare, TimeSpan Warmup, TimeSpan Measure, int RawInFlight, TimeSpan RawMeasure);
 
 /// <param name="SecondsUntilApplied">From the first measured request until both workers had applied everything.</param>
 public sealed record IngestFigures(
