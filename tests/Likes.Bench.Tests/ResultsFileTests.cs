@@ -41,7 +41,7 @@ public class ResultsFileTests
     }
 
     [Fact]
-    public async Task WriteAsync_PutsLatestJsonUnderBenchResults()
+    public async Task WriteAsync_PutsLatestJsonUnderBenchResults_AndKeepsTheModesRunBesideIt()
     {
         var root = Directory.CreateTempSubdirectory("likes-bench-").FullName;
         try
@@ -51,6 +51,7 @@ public class ResultsFileTests
             Assert.Equal(Path.Combine(root, "bench", "results", "latest.json"), path);
             using var json = JsonDocument.Parse(await File.ReadAllTextAsync(path));
             Assert.Equal(3.6, json.RootElement.GetProperty("feed_state").GetProperty("ratio_vs_pg").GetDouble());
+            Assert.Equal(await File.ReadAllTextAsync(path), await File.ReadAllTextAsync(Path.Combine(root, "bench", "results", "quick.json")));
         }
         finally
         {

@@ -5,7 +5,7 @@ using ScottPlot;
 namespace Likes.Bench.Report;
 
 /// <summary>
-/// The PNG plots of a run under docs/benchmarks/: per scenario, throughput against its baseline and the
+/// The PNG plots of a run under docs/benchmarks/&lt;mode&gt;/: per scenario, throughput against its baseline and the
 /// latency percentiles. Each plot is drawn only from figures this run measured.
 /// </summary>
 public sealed class Plots(string directory)

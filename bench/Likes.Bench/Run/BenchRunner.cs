@@ -38,7 +38,7 @@ public sealed class BenchRunner(BenchEnvironment env, BenchSizes sizes, string r
             Run = new RunInfo(sizes.Mode, sizes.Mode == "quick" ? "./likes bench --quick" : "./likes bench", DateTimeOffset.UtcNow, 0),
             Machine = await Machine.DescribeAsync(env, redis),
         };
-        var plots = new Plots(Path.Combine(root, "docs", "benchmarks"));
+        var plots = new Plots(Path.Combine(root, "docs", "benchmarks", sizes.Mode));
         var shared = new ProcessIds([("load generator", Environment.ProcessId), ("redis", fleet.Pid("redis")), ("nats", fleet.Pid("nats"))]);
         AnsiConsole.MarkupLine($"[bold]Likes benchmarks[/] ({sizes.Mode}): {_results.Machine.Cores} cores, {Markup.Escape(_results.Machine.CpuModel)}, "
             + $"{_results.Machine.MemoryGb} GB, {Markup.Escape(_results.Machine.Dotnet)}; fleet edge {env.Edge}");
