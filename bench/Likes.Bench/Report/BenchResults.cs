@@ -80,7 +80,9 @@ public sealed record IngestResult(
     double RawPublishP50Ms,
     double RawPublishP99Ms,
     double EdgeCpuMsPerLike,
+    double EdgePublishWaitMs,
     IReadOnlyDictionary<string, double> CpuSeconds,
+    IReadOnlyDictionary<string, double> RawPublishCpuSeconds,
     IReadOnlyList<RunResult> Runs);
 
 /// <remarks>A count that never became exact within the scenario's wait has null seconds.</remarks>

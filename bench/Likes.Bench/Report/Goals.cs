@@ -21,7 +21,7 @@ public static class Goals
                     + $"the edge reaches {f.ShareOfCeiling:P0} of the direct-Redis ceiling ({f.RedisCeilingRps:N0}/s); {Share(f.SystemCpuSeconds)}"),
             Judge("ingest", "ratio_vs_raw_publish >= 0.25", r.Ingest, f => f.RatioVsRawPublish >= 0.25,
                 f => $"ratio_vs_raw_publish {f.RatioVsRawPublish:F2} ({f.AcceptedPerS:N0} vs {f.RawPublishPerS:N0} events/s)",
-                f => $"the edge spends {f.EdgeCpuMsPerLike:F2} ms CPU per like on {cores} cores shared with the workers and the load generator "
+                f => $"a write waits {f.EdgeP50Ms:F1} ms at p50 through the edge, {f.EdgePublishWaitMs:F1} ms of it (mean) for JetStream's ack; the edge spends {f.EdgeCpuMsPerLike:F2} ms CPU per like on {cores} cores shared with the workers and the load generator "
                     + $"({Cpu(f.CpuSeconds)}); accepted {f.AcceptedPerSWhileLoading:N0}/s while loading, all applied {f.SecondsUntilApplied - f.LoadSeconds:F1} s after the load; {Share(f.CpuSeconds)}"),
             Judge("hot_burst", "likes_per_incrby >= 100 and seconds_to_exact <= 10", r.HotBurst, f => f.LikesPerIncrby >= 100 && f.SecondsToExact <= 10,
                 f => $"likes_per_incrby {f.LikesPerIncrby:F1}, seconds_to_exact {f.SecondsToExact?.ToString("F2", CultureInfo.InvariantCulture) ?? "never (not exact in time)"}",

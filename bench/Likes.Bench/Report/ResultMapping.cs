@@ -54,7 +54,9 @@ public static class ResultMapping
         Round(f.RawPublish.Latency.P50),
         Round(f.RawPublish.Latency.P99),
         CpuMsPer(f.CpuSeconds, "edge", f.Edge.Ok),
+        Round(f.EdgePublishWaitMs),
         f.CpuSeconds,
+        f.RawPublishCpuSeconds,
         [From(f.Edge), From(f.RawPublish)]);
 
     public static HotBurstResult ToResult(this HotBurstFigures f) => new(

@@ -25,6 +25,9 @@ public sealed class IngestScenario(BenchEnvironment env, FleetDaemons fleet, Ing
     private static readonly TimeSpan CatchUpWithin = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan StreamRemovalWithin = TimeSpan.FromMinutes(2);
 
+    /// <summary>The edge's histogram of the wait for the stream's ack, per write.</summary>
+    private const string PublishSeconds = "likes_edge_publish_seconds";
+
     public async Task<IngestFigures> RunAsync(LikeTraffic traffic, ProcessIds pids, CancellationToken ct)
     {
         // Writes run on the scenario's token, not the loop's: a write cut off when the time is up may still be
@@ -36,6 +39,7 @@ public sealed class IngestScenario(BenchEnvironment env, FleetDaemons fleet, Ing
 
         await using var stream = new FleetStream(env);
         var cpu = CpuMeter.Start([("edge", fleet.Pid("edge")), ("persister", fleet.Pid("persister")), ("aggregator", fleet.Pid("aggregator")), .. pids.Shared]);
+        var edgeBefore = await fleet.ScrapeAsync(env.Edge, ct);
         var started = Stopwatch.GetTimestamp();
         RunFigures edge;
         FleetWatch watch;
@@ -47,9 +51,13 @@ public sealed class IngestScenario(BenchEnvironment env, FleetDaemons fleet, Ing
 
         var untilApplied = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var cpuSeconds = cpu.Stop();
+        var edgeAfter = await fleet.ScrapeAsync(env.Edge, ct);
+        var publishes = edgeAfter.Since(edgeBefore, PublishSeconds + "_count");
+        var publishWaitMs = publishes > 0 ? edgeAfter.Since(edgeBefore, PublishSeconds + "_sum") * 1000 / publishes : 0;
         var events = traffic.AcceptedOrder.Skip(warmedUp).ToList();
+        var rawCpu = CpuMeter.Start(pids.Shared);
         var raw = await RawPublishAsync(events, ct);
-        return new IngestFigures(edge, untilApplied, raw, watch.PersisterRate.Points, watch.AggregatorRate.Points, cpuSeconds);
+        return new IngestFigures(edge, untilApplied, raw, watch.PersisterRate.Points, watch.AggregatorRate.Points, cpuSeconds, publishWaitMs, rawCpu.Stop());
     }
 
     /// <summary>The same users, contents and actions as the edge accepted, straight to JetStream, cycling until the time is up.</summary>
@@ -106,13 +114,17 @@ public sealed class IngestScenario(BenchEnvironment env, FleetDaemons fleet, Ing
 public sealed record IngestSizes(int Users, int Contents, int Clients, double UnlikeShare, TimeSpan Warmup, TimeSpan Measure, int RawInFlight, TimeSpan RawMeasure);
 
 /// <param name="SecondsUntilApplied">From the first measured request until both workers had applied everything.</param>
+/// <param name="EdgePublishWaitMs">The edge's mean wait for JetStream's ack per write (its own metric).</param>
+/// <param name="RawPublishCpuSeconds">What the baseline cost the publishing process and NATS (the stream's removal included).</param>
 public sealed record IngestFigures(
     RunFigures Edge,
     double SecondsUntilApplied,
     RunFigures RawPublish,
     IReadOnlyList<SeriesPoint> PersisterApplied,
     IReadOnlyList<SeriesPoint> AggregatorApplied,
-    IReadOnlyDictionary<string, double> CpuSeconds)
+    IReadOnlyDictionary<string, double> CpuSeconds,
+    double EdgePublishWaitMs,
+    IReadOnlyDictionary<string, double> RawPublishCpuSeconds)
 {
     /// <summary>Accepted likes per second, counted until every one of them was applied by both workers.</summary>
     public double AcceptedPerSecond => SecondsUntilApplied > 0 ? Edge.Ok / SecondsUntilApplied : 0;
