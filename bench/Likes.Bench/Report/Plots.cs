@@ -39,7 +39,7 @@ public sealed class Plots(string directory)
     public void HotBurst(HotBurstFigures f)
     {
         var plot = new Plot();
-        var accepted = new List<SeriesPoint>();
+        var accepted = new List<SeriesPoint> { new(0, 0) };
         double total = 0, previous = 0;
         foreach (var point in f.Burst.Load.Series)
         {
