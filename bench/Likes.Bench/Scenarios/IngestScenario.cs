@@ -101,7 +101,15 @@ public sealed class IngestScenario(BenchEnvironment env, FleetDaemons fleet, Ing
         {
             foreach (var name in new[] { stream.Name, stream.DeadLetterStreamName, stream.ReheatStreamName })
             {
-                await js.DeleteStreamAsync(name, CancellationToken.None);
+                try
+                {
+                    await js.DeleteStreamAsync(name, CancellationToken.None);
+                }
+                catch (NatsJSException ex)
+                {
+                    // The figures stand; say what is left behind rather than lose them.
+                    Console.WriteLine($"  could not remove the bench stream {name} ({ex.Message}); remove it with: nats stream rm {name}");
+                }
             }
         }
     }
