@@ -3,9 +3,16 @@ using Likes.Bench.Demo;
 using Likes.Bench.Run;
 using Likes.Bench.Scenarios;
 using System.Runtime.InteropServices;
+using Spectre.Console;
 
 // likes-bench: the demo and the benchmarks, run against the stack `./likes up` started.
 var env = BenchEnvironment.FromEnvironment();
+if (Console.IsOutputRedirected)
+{
+    // A captured run (a file, a CI log) is read on a wide screen; Spectre would otherwise wrap at 80 columns.
+    AnsiConsole.Profile.Width = 160;
+}
+
 var root = Environment.GetEnvironmentVariable("LIKES_ROOT") ?? Directory.GetCurrentDirectory();
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

@@ -5,16 +5,8 @@ namespace Likes.Bench.Report;
 /// <summary>The table a run ends with: each scenario against its baseline and each goal met or short; then what bounds each figure.</summary>
 public static class ResultTable
 {
-    // A captured run (a file, a CI log) is read on a wide screen; Spectre would otherwise wrap at 80 columns.
-    private const int RedirectedWidth = 160;
-
     public static void Write(BenchResults r)
     {
-        if (Console.IsOutputRedirected)
-        {
-            AnsiConsole.Profile.Width = RedirectedWidth;
-        }
-
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"[bold]Likes benchmarks[/] ({r.Run.Mode}, {r.Machine.Cores} cores, {Markup.Escape(r.Machine.CpuModel)}, {r.Machine.Date})")
             .AddColumns("scenario", "measured (each against its baseline, same run)", "goal", "");
