@@ -3,6 +3,7 @@ using Likes.Fixtures;
 using Likes.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using NATS.Client.Core;
 using Xunit;
 
 namespace Likes.Edge.Tests;
@@ -118,6 +119,27 @@ public sealed class FeedStateTests(EdgeFixture edge) : IClassFixture<EdgeFixture
         var items = (await edge.Client.FeedStateOkAsync(Tokens.For(user), liked, notLiked)).Items;
 
         Assert.Equal([true, false], items.Select(i => i.Liked));
+        await RebuildRequestedAsync(requests, user);
+    }
+
+    [Fact]
+    public async Task FeedState_WithAPartialTimeline_AsksForARebuild()
+    {
+        // Started by the stream, never rebuilt: only a rebuild can make it complete and spare PostgreSQL.
+        var (user, liked, older) = (Users.Next(), Contents.Next(), Contents.Next());
+        await _store.LikeAsync([(user, older, ReadStore.Epoch), (user, liked, ReadStore.Epoch + 10)]);
+        await _store.TimelineAsync(user, TimelineState.Partial, [(liked, ReadStore.Epoch + 10)]);
+        await using var requests = await edge.Nats.SubscribeCoreAsync<string>(edge.Stream.ReheatSubject);
+        await edge.Nats.PingAsync();
+
+        var items = (await edge.Client.FeedStateOkAsync(Tokens.For(user), liked, older)).Items;
+
+        Assert.Equal([true, true], items.Select(i => i.Liked));
+        await RebuildRequestedAsync(requests, user);
+    }
+
+    private static async Task RebuildRequestedAsync(INatsSub<string> requests, long user)
+    {
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         while (true)
         {
@@ -125,7 +147,7 @@ public sealed class FeedStateTests(EdgeFixture edge) : IClassFixture<EdgeFixture
             if (request.Data == user.ToString())
             {
                 Assert.Equal("t:" + user, request.Headers?["Nats-Msg-Id"].ToString());
-                break;
+                return;
             }
         }
     }

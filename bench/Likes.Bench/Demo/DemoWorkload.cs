@@ -1,83 +1,108 @@
-using System.Collections.Concurrent;
-using Likes.Bench.Checks;
+using System.Diagnostics;
+using System.Globalization;
+using Likes.Bench.Fleet;
 using Likes.Bench.Load;
+using Likes.Bench.Memory;
+using Likes.Bench.Scenarios;
+using Likes.Bench.Workload;
 using Likes.Shared;
-using Npgsql;
 using Spectre.Console;
 using StackExchange.Redis;
 
 namespace Likes.Bench.Demo;
 
 /// <summary>
-/// The demo: simulated users liking and unliking through the edge with a live progress line, then a
-/// summary that checks every accepted like against PostgreSQL and Redis.
+/// The showcase: thousands of simulated users scroll their feed (feed-state reads of 20 popular contents)
+/// and like or unlike as they go, through the running edge; halfway through, a celebrity's post takes a
+/// burst of likes from every one of them. A live line shows what the fleet does; then the summary
+/// (<see cref="DemoSummary"/>) checks every accepted like against PostgreSQL and Redis.
 /// </summary>
 public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
 {
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    private const int PageSize = 20;
+    private static readonly TimeSpan FeedWindow = TimeSpan.FromSeconds(2);
+
+    public async Task<int> RunAsync(CancellationToken ct)
     {
-        // A content id range of this run's own, so earlier runs cannot blur the exactness check.
-        var firstContent = DateTimeOffset.UtcNow.ToUnixTimeSeconds() * 10_000;
-        var lastContent = firstContent + options.Contents - 1;
-        var zipf = new Zipf(options.Contents);
-        var accepted = new ConcurrentDictionary<(long, long), bool>();
+        using var edge = new EdgeClient(env.Edge, env.JwtKey, options.Clients + options.BurstClients);
+        var traffic = new LikeTraffic(edge, new TrafficShape(options.Users, options.Contents, options.Clients, options.UnlikeShare));
+        var celebrity = traffic.LastContent + 1;
+        using var fleet = FleetDaemons.FromEnvironment();
+        await using var stream = new FleetStream(env);
+        await using var redis = await AdminRedis.ConnectAsync(env.Redis);
+        var keys = new RedisKeys(env.KeyPrefix);
+        var reads = new LatencyRecorder();
+        var writes = new LatencyRecorder();
+        var window = new LatencyRecorder();
+        var windowStarted = Stopwatch.GetTimestamp();
+        var feedP99 = 0.0;
+        var burstStarted = false;
 
-        using var edge = new EdgeClient(env.Edge, env.JwtKey, options.Clients);
-        AnsiConsole.MarkupLine($"[bold]Likes demo[/]: {options.Users:N0} users, {options.Contents:N0} contents (Zipf), {options.Clients} clients, {options.Duration.TotalSeconds:F0} s through {env.Edge}");
-
-        var result = await ClosedLoop.RunAsync(options.Clients, options.Duration, long.MaxValue, async (client, random, ct) =>
+        AnsiConsole.MarkupLine($"[bold]Likes demo[/]: {options.Users:N0} users scroll {options.Contents:N0} contents (Zipf) for {options.Duration.TotalSeconds:F0} s "
+            + $"through {env.Edge}; {options.WriteShare:P0} of page views end in a like or unlike; at {options.Duration.TotalSeconds / 2:F0} s a celebrity posts.");
+        BurstFigures burst;
+        LoadResult scrolled;
+        await using (var watch = FleetWatch.Start(fleet, stream))
         {
-            // Each user belongs to one client, so a user's requests are sequential and "last accepted" is well defined.
-            var user = (long)(random.Next(options.Users / options.Clients) * options.Clients + client + 1);
-            var content = firstContent + zipf.Next(random) - 1;
-            var like = random.NextDouble() >= options.UnlikeShare;
-            var status = await edge.LikeAsync(user, content, like, ct);
-            if (status == 202)
+            var accepted = new ThroughputSeries();
+            var line = new LiveLine();
+            var scrolling = ClosedLoop.RunAsync(options.Clients, options.Duration, long.MaxValue, ScrollAsync, (_, elapsed) =>
             {
-                accepted[(user, content)] = like;
+                if (Stopwatch.GetElapsedTime(windowStarted) >= FeedWindow)
+                {
+                    feedP99 = Interlocked.Exchange(ref window, new LatencyRecorder()).Snapshot().P99;
+                    windowStarted = Stopwatch.GetTimestamp();
+                }
+
+                var rate = accepted.Sample(traffic.AcceptedOrder.Count, elapsed);
+                var celebrityLine = burstStarted
+                    ? $"  celebrity: {(CounterValue.TryParse(redis.GetDatabase().StringGet(keys.Counter(celebrity)), out var c) ? c.Count : 0),6:N0} likes counted"
+                    : "";
+                line.Update($"  {elapsed.TotalSeconds,5:F1} s  accepted {rate,6:N0}/s  applied {watch.PersisterPerSecond,6:N0}/s  "
+                    + $"lag {watch.Lag,6:N0}  feed p99 {feedP99,6:F1} ms  reads {reads.Ok,8:N0}{celebrityLine}");
+            }, ct);
+
+            await Task.Delay(options.Duration / 2, ct);
+            burstStarted = true;
+            burst = await new HotBurst(traffic, redis, keys).RunAsync(celebrity, traffic.FirstUser, options.BurstLikes, options.BurstClients, ct, quiet: true);
+            scrolled = await scrolling;
+            line.Finish($"  {scrolled.Elapsed.TotalSeconds,5:F1} s  done: {reads.Ok:N0} feed reads, {traffic.AcceptedOrder.Count:N0} likes and unlikes accepted");
+        }
+
+        return await new DemoSummary(env, redis, keys).WriteAsync(new DemoOutcome(options, traffic, celebrity, scrolled.Elapsed, reads, writes, burst), ct);
+
+        async Task<int> ScrollAsync(int client, Random random, CancellationToken token)
+        {
+            var user = traffic.UserOf(client, random);
+            var page = new HashSet<long>(PageSize);
+            while (page.Count < PageSize)
+            {
+                page.Add(traffic.PopularContent(random));
+            }
+
+            var readAt = Stopwatch.GetTimestamp();
+            var (status, _) = await edge.GetAsync(user, "/v1/feed-state?ids=" + string.Join(',', page.Select(id => id.ToString(CultureInfo.InvariantCulture))), token);
+            reads.Record(readAt, status);
+            Volatile.Read(ref window).Record(readAt, status);
+            if (random.NextDouble() < options.WriteShare)
+            {
+                // The same user, so a user's writes stay sequential: the last accepted action per pair is well
+                // defined. Not cut off when the time is up: a write may be accepted after all, unbeknown to the check.
+                var writeAt = Stopwatch.GetTimestamp();
+                writes.Record(writeAt, await traffic.WriteAsync(user, traffic.PopularContent(random), random.NextDouble() >= options.UnlikeShare, ct));
             }
 
             return status;
-        }, Progress, cancellationToken);
-        Console.WriteLine();
-
-        var latency = result.Recorder.Snapshot();
-        await using var postgres = NpgsqlDataSource.Create(env.Postgres);
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(env.Redis);
-        var exactness = new Exactness(postgres, redis, new RedisKeys(env.KeyPrefix));
-        var expected = accepted.Count(kv => kv.Value);
-        var settle = await CatchUp.WaitAsync(env, TimeSpan.FromSeconds(120), cancellationToken);
-        var report = await exactness.CheckAsync(accepted, firstContent, lastContent);
-
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("", "");
-        table.AddRow("requests", $"{result.Recorder.Total:N0} in {result.Elapsed.TotalSeconds:F1} s ({result.Throughput:N0}/s)");
-        table.AddRow("accepted (202)", $"{result.Recorder.Ok:N0}");
-        table.AddRow("rejected 4xx / 5xx / failed", $"{result.Recorder.ClientErrors:N0} / {result.Recorder.ServerErrors:N0} / {result.Recorder.Failures:N0}");
-        table.AddRow("write latency p50 / p99 / max", $"{latency.P50:F2} / {latency.P99:F2} / {latency.Max:F1} ms");
-        table.AddRow("likes that should exist", $"{expected:N0} on {report.Contents:N0} contents");
-        table.AddRow("in PostgreSQL", $"{report.Rows:N0} (lost {report.Lost}, unexpected {report.Extra})");
-        table.AddRow("contents with count drift", $"{report.DriftContents} (Redis vs stored count vs COUNT(*)); {report.MissingCounters} without a Redis counter");
-        table.AddRow("caught up after the load", $"{settle.TotalSeconds:F1} s");
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine(report.Exact
-            ? "[green]Every accepted like is in PostgreSQL, and every count is exact in PostgreSQL and Redis.[/]"
-            : "[red]Not exact: see the table above.[/]");
-        AnsiConsole.MarkupLine($"Next: metrics at {env.Edge}metrics and http://127.0.0.1:9101/metrics … :9104; [bold]./likes status[/]; stop with [bold]./likes down[/].");
-        return report.Exact ? 0 : 1;
-    }
-
-    private static void Progress(LatencyRecorder recorder, TimeSpan elapsed)
-    {
-        var line = $"  {elapsed.TotalSeconds,5:F1} s  accepted {recorder.Ok,9:N0}  ({recorder.Ok / Math.Max(elapsed.TotalSeconds, 0.001),7:N0}/s)  4xx {recorder.ClientErrors,5:N0}  5xx {recorder.ServerErrors,5:N0}";
-        if (Console.IsOutputRedirected)
-        {
-            Console.WriteLine(line);
-        }
-        else
-        {
-            Console.Write("\r" + line);
         }
     }
 }
 
-public sealed record DemoOptions(int Users, int Contents, int Clients, TimeSpan Duration, double UnlikeShare);
+/// <summary>What the demo did, for the summary.</summary>
+public sealed record DemoOutcome(
+    DemoOptions Options,
+    LikeTraffic Traffic,
+    long Celebrity,
+    TimeSpan Elapsed,
+    LatencyRecorder Reads,
+    LatencyRecorder Writes,
+    BurstFigures Burst);

@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using Likes.Bench.Diagnostics;
+using Likes.Bench.Fleet;
+using Likes.Bench.Memory;
 using Likes.Fixtures;
 using Likes.Persister;
 using Likes.Shared.Events;
-using Likes.Shared.Partitioning;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -11,14 +13,18 @@ namespace Likes.Bench.Scenarios;
 /// <summary>
 /// The persister draining a backlog, against the raw batched-insert rate of the same rows into the same
 /// schema, measured in one run. Both run on private copies (a fresh stream and database) of the real servers.
+/// The persister's own metrics, pg_stat_statements and Redis's commandstats say where the drain's time went.
 /// </summary>
 public sealed class PersistScenario(int events, int batchSize)
 {
+    private const string InsertedRows = "likes_persister_rows_total";
+
     public async Task<PersistFigures> RunAsync(Action<string> progress, CancellationToken ct)
     {
         var likes = Backlog();
         await using var stack = new BenchStack();
         await stack.InitializeAsync();
+        await using var statementsSource = NpgsqlDataSource.Create(TestServers.Postgres);
 
         progress($"persist: publishing a backlog of {events:N0} likes");
         var publisher = new EventPublisher(stack.JetStream, stack.Stream);
@@ -28,22 +34,29 @@ public sealed class PersistScenario(int events, int batchSize)
         config["Consumer:BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         config["Consumer:BatchWindow"] = "00:00:00.050";
         progress("persist: draining it with the persister");
+        await using var redis = await AdminRedis.ConnectAsync(TestServers.Redis);
+        var statementsBefore = await PgStatements.TakeAsync(statementsSource, stack.Database);
+        var redisBefore = await RedisCommandStats.TakeAsync(redis.GetServers()[0]);
         var drain = Stopwatch.StartNew();
+        MetricsSnapshot metrics;
+        TimeSpan committed;
         await using (var persister = await DaemonHost.StartAsync("persister", b => b.AddPersister(), config))
         {
-            await Eventually.UntilAsync(async () => await publisher.PendingAsync("persister") == 0, TimeSpan.FromMinutes(10), "persister drained");
+            // Drained = every row committed (the persister's own count); the acks that follow are timed apart.
             using var http = new HttpClient { BaseAddress = persister.BaseAddress };
-            var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct);
-            foreach (var line in metrics.Split('\n').Where(l => l.StartsWith("likes_persister_transaction_seconds_sum", StringComparison.Ordinal)
-                || l.StartsWith("likes_persister_transaction_seconds_count", StringComparison.Ordinal)
-                || l.StartsWith("likes_persister_apply_seconds_sum", StringComparison.Ordinal)
-                || l.StartsWith("likes_persister_batch_size_count", StringComparison.Ordinal)))
-            {
-                progress("persist: " + line);
-            }
+            await Eventually.UntilAsync(async () => MetricsSnapshot.Parse(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct))[InsertedRows] >= likes.Count,
+                TimeSpan.FromMinutes(10), "every row committed");
+            committed = drain.Elapsed;
+            await Eventually.UntilAsync(async () => await publisher.PendingAsync("persister") == 0, TimeSpan.FromMinutes(10), "persister drained");
+            drain.Stop();
+            metrics = MetricsSnapshot.Parse(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct));
         }
 
-        drain.Stop();
+        var statements = (await PgStatements.TakeAsync(statementsSource, stack.Database)).Since(statementsBefore);
+        var commands = (await RedisCommandStats.TakeAsync(redis.GetServers()[0])).Since(redisBefore);
+        progress($"persist: every row committed after {committed.TotalSeconds:F1} s, all acked after {drain.Elapsed.TotalSeconds:F1} s; "
+            + $"{metrics["likes_persister_transaction_seconds_count"]:N0} transactions took {metrics["likes_persister_transaction_seconds_sum"]:F1} s; "
+            + $"{metrics["likes_persister_counter_writes_total"]:N0} counter writes");
 
         progress("persist: raw batched inserts of the same rows");
         await using var raw = NpgsqlDataSource.Create(stack.PostgresConnectionString);
@@ -67,7 +80,16 @@ public sealed class PersistScenario(int events, int batchSize)
         }
 
         insert.Stop();
-        return new PersistFigures(events, events / drain.Elapsed.TotalSeconds, events / insert.Elapsed.TotalSeconds);
+        return new PersistFigures(likes.Count, likes.Count / committed.TotalSeconds, likes.Count / insert.Elapsed.TotalSeconds)
+        {
+            CommittedSeconds = committed.TotalSeconds,
+            AckedSeconds = drain.Elapsed.TotalSeconds,
+            Transactions = metrics["likes_persister_transaction_seconds_count"],
+            TransactionSeconds = metrics["likes_persister_transaction_seconds_sum"],
+            CounterWrites = metrics["likes_persister_counter_writes_total"],
+            Statements = statements,
+            RedisCommands = commands,
+        };
     }
 
     /// <summary>Distinct (user, content) likes spread over users, so every partition has work.</summary>
@@ -85,4 +107,23 @@ public sealed class PersistScenario(int events, int batchSize)
 public sealed record PersistFigures(int Rows, double RowsPerSecond, double RawRowsPerSecond)
 {
     public double Ratio => RowsPerSecond / RawRowsPerSecond;
+
+    /// <summary>Until every row was committed: what the rate is taken over.</summary>
+    public double CommittedSeconds { get; init; }
+
+    /// <summary>Until the stream had nothing left unacked (the last acks trail the last commit).</summary>
+    public double AckedSeconds { get; init; }
+
+    /// <summary>Group transactions the persister committed, and the seconds they took together (its metrics).</summary>
+    public double Transactions { get; init; }
+
+    public double TransactionSeconds { get; init; }
+
+    public double CounterWrites { get; init; }
+
+    /// <summary>The statements PostgreSQL spent the drain on, the most expensive first.</summary>
+    public IReadOnlyList<StatementCost> Statements { get; init; } = [];
+
+    /// <summary>What Redis spent during the drain (server-wide).</summary>
+    public IReadOnlyList<CommandCost> RedisCommands { get; init; } = [];
 }

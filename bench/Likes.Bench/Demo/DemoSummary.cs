@@ -1,0 +1,80 @@
+using System.Globalization;
+using Dapper;
+using Likes.Bench.Checks;
+using Likes.Bench.Memory;
+using Likes.Shared;
+using Npgsql;
+using Spectre.Console;
+using StackExchange.Redis;
+
+namespace Likes.Bench.Demo;
+
+/// <summary>
+/// The demo's closing summary, readable in ten seconds: is every accepted like in PostgreSQL and every
+/// count exact, what the celebrity burst cost in counter writes, what the demo's data costs Redis against
+/// the naive design, and where to look next.
+/// </summary>
+public sealed class DemoSummary(BenchEnvironment env, IConnectionMultiplexer redis, RedisKeys keys)
+{
+    private static readonly TimeSpan CatchUpWithin = TimeSpan.FromMinutes(2);
+
+    public async Task<int> WriteAsync(DemoOutcome o, CancellationToken ct)
+    {
+        var traffic = o.Traffic;
+        var settled = await CatchUp.WaitAsync(env, CatchUpWithin, ct);
+        await using var postgres = NpgsqlDataSource.Create(env.Postgres);
+        var report = await new Exactness(postgres, redis, keys).CheckAsync(traffic.Accepted, traffic.FirstContent, o.Celebrity);
+        var (system, naive) = await MemoryAsync(postgres, o);
+        var reads = o.Reads.Snapshot();
+        var writes = o.Writes.Snapshot();
+        var seconds = o.Elapsed.TotalSeconds;
+        var burst = o.Burst;
+        var saving = naive.Bytes > 0 ? 100.0 * (1 - (double)system.Bytes / naive.Bytes) : 0;
+
+        var table = new Table().Border(TableBorder.Rounded).HideHeaders().AddColumns("", "");
+        table.AddRow("feed reads", $"{o.Reads.Ok:N0} ({o.Reads.Ok / seconds:N0}/s), p50 {reads.P50:F1} ms, p99 {reads.P99:F1} ms");
+        table.AddRow("likes and unlikes", $"{o.Writes.Ok:N0} accepted ({o.Writes.Ok / seconds:N0}/s), p99 {writes.P99:F1} ms; {o.Writes.ClientErrors + o.Writes.ServerErrors + o.Writes.Failures:N0} refused or failed");
+        table.AddRow("celebrity burst", $"{burst.Likes:N0} likes in {burst.Load.Seconds:F1} s cost {burst.CountChanges:N0} counter writes "
+            + $"({burst.Likes / (double)Math.Max(1, burst.CountChanges):N0} likes per write); exact {Seconds(burst.SecondsToExact)} after the last like");
+        table.AddRow("exact against PostgreSQL", report.Exact
+            ? $"[green]yes[/]: {report.ExpectedLikes:N0} likes, 0 lost, 0 of {report.Contents:N0} counts off (Redis = stored = COUNT(*))"
+            : $"[red]no[/]: {report.Lost} lost, {report.Extra} unexpected, {report.DriftContents} of {report.Contents:N0} counts off");
+        table.AddRow("Redis memory", $"{Kb(system.Bytes)} (counters + these users' timelines) vs {Kb(naive.Bytes)} for a SET of likers per content: "
+            + (saving >= 0 ? $"{saving:F0} % less" : $"{-saving:F0} % more at this small scale; ./likes bench measures it at 2,000,000 likes"));
+        table.AddRow("caught up", $"{settled.TotalSeconds:F1} s after the load stopped");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(report.Exact
+            ? "[green]Every accepted like is in PostgreSQL and every count is exact in PostgreSQL and Redis.[/]"
+            : "[red]Not exact: see the table above.[/]");
+        AnsiConsole.MarkupLine($"Next: metrics at {env.Edge}metrics and http://127.0.0.1:9101/metrics (aggregator) … :9104 (reconciler); "
+            + "[bold]./likes status[/]; [bold]./likes bench --quick[/]; stop everything with [bold]./likes down[/].");
+        return report.Exact ? 0 : 1;
+    }
+
+    /// <summary>The demo's keys (its contents' counters, its users' timelines) against naive sets of the same likes, built and dropped.</summary>
+    private async Task<(KeysCost System, NaiveFigures Naive)> MemoryAsync(NpgsqlDataSource postgres, DemoOutcome o)
+    {
+        var traffic = o.Traffic;
+        var memory = new RedisMemory(redis);
+        var counters = await memory.MeasureAsync(LongRange(traffic.FirstContent, o.Celebrity).Select(c => (RedisKey)keys.Counter(c)));
+        var timelines = await memory.MeasureAsync(LongRange(traffic.FirstUser, traffic.NextFreeUser - 1).Select(u => (RedisKey)keys.Timeline(u)));
+        await using var connection = await postgres.OpenConnectionAsync();
+        var likers = await connection.QueryAsync<(long Content, long[] Users)>(
+            "SELECT content_id, array_agg(user_id) FROM likes WHERE content_id BETWEEN @from AND @to GROUP BY content_id",
+            new { from = traffic.FirstContent, to = o.Celebrity });
+        var naive = await new NaiveLikerSets(redis, $"likes-demo-naive:{traffic.FirstContent.ToString(CultureInfo.InvariantCulture)}:").MeasureAsync(likers);
+        return (counters + timelines, naive);
+    }
+
+    private static IEnumerable<long> LongRange(long first, long last)
+    {
+        for (var i = first; i <= last; i++)
+        {
+            yield return i;
+        }
+    }
+
+    private static string Kb(long bytes) => (bytes / 1024.0).ToString("N0", CultureInfo.InvariantCulture) + " KiB";
+
+    private static string Seconds(double seconds) => double.IsFinite(seconds) ? $"{seconds:F2} s" : "not within a minute";
+}

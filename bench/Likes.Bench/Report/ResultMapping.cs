@@ -1,0 +1,98 @@
+using Likes.Bench.Checks;
+using Likes.Bench.Scenarios;
+using Likes.Bench.Workload;
+using static Likes.Bench.Report.RunResult;
+
+namespace Likes.Bench.Report;
+
+/// <summary>Scenario figures as the results file states them: rounded, named as the issue names them.</summary>
+public static class ResultMapping
+{
+    public static FeedStateResult ToResult(this FeedStateFigures f, AnswersReport answers) => new(
+        Round(f.System.PerSecond),
+        Round(f.System.Latency.P50),
+        Round(f.System.Latency.P99),
+        Round(f.Baseline.PerSecond),
+        Round(f.Baseline.Latency.P50),
+        Round(f.Baseline.Latency.P99),
+        Round(f.Ceiling.PerSecond),
+        Round(f.Ceiling.Latency.P99),
+        Ratio(f.System.PerSecond, f.Baseline.PerSecond),
+        Ratio(f.System.PerSecond, f.Ceiling.PerSecond),
+        f.System.Clients,
+        FeedStateScenario.PageSize,
+        Round(f.SystemOneClient.Latency.P50),
+        Round(f.SystemOneClient.Latency.P99),
+        Round(f.BaselineOneClient.Latency.P50),
+        Round(f.BaselineOneClient.Latency.P99),
+        f.SystemDegraded,
+        f.BaselineDegraded,
+        f.System.Failed + f.Baseline.Failed + f.Ceiling.Failed,
+        CpuMsPer(f.SystemCpuSeconds, "edge", f.System.Ok),
+        CpuMsPer(f.BaselineCpuSeconds, "edge", f.Baseline.Ok),
+        f.SystemCpuSeconds,
+        f.BaselineCpuSeconds,
+        f.RedisCommands,
+        f.PgStatements,
+        answers.Facts,
+        answers.Wrong,
+        [.. new[] { f.SystemOneClient, f.BaselineOneClient, f.System, f.Baseline, f.Ceiling }.Select(From)]);
+
+    public static IngestResult ToResult(this IngestFigures f, int clients, int rawInFlight) => new(
+        Round(f.AcceptedPerSecond),
+        Round(f.RawPublish.PerSecond),
+        Ratio(f.AcceptedPerSecond, f.RawPublish.PerSecond),
+        f.Edge.Ok,
+        Round(f.Edge.PerSecond),
+        Round(f.Edge.Seconds),
+        Round(f.SecondsUntilApplied),
+        clients,
+        rawInFlight,
+        f.Edge.Failed,
+        Round(f.Edge.Latency.P50),
+        Round(f.Edge.Latency.P99),
+        Round(f.RawPublish.Latency.P50),
+        Round(f.RawPublish.Latency.P99),
+        CpuMsPer(f.CpuSeconds, "edge", f.Edge.Ok),
+        Round(f.EdgePublishWaitMs),
+        f.CpuSeconds,
+        f.RawPublishCpuSeconds,
+        [From(f.Edge), From(f.RawPublish)]);
+
+    public static HotBurstResult ToResult(this HotBurstFigures f) => new(
+        f.Burst.Likes,
+        f.CounterWrites,
+        Round(f.LikesPerCounterWrite),
+        RoundOrNull(f.Burst.SecondsToExact),
+        RoundOrNull(f.Burst.SecondsToExactInRedis),
+        RoundOrNull(f.Burst.SecondsToExactInFeedState),
+        Round(f.Burst.Load.Seconds),
+        Round(f.Burst.Load.PerSecond),
+        f.Transactions,
+        f.Burst.CountChanges,
+        f.Burst.Load.Clients);
+
+    public static PersistResult ToResult(this PersistFigures f, int batchSize) => new(
+        Round(f.RowsPerSecond), Round(f.RawRowsPerSecond), Ratio(f.RowsPerSecond, f.RawRowsPerSecond), f.Rows, batchSize,
+        Round(f.CommittedSeconds), Round(f.AckedSeconds), f.Transactions, Round(f.TransactionSeconds), f.CounterWrites, f.Statements, f.RedisCommands);
+
+    public static MemoryResult ToResult(this MemoryFigures f, LikeGraph graph, LoadFigures load)
+    {
+        var counters = f.Kind(MemoryScenario.Counters);
+        var timelines = f.Kind(MemoryScenario.Timelines);
+        var other = f.Kind(MemoryScenario.Other);
+        return new MemoryResult(
+            graph.Likes, f.Shape.Users, f.Shape.Contents, graph.ActiveUsers.Count(),
+            f.Naive.Bytes, f.SystemBytes, f.SavingPct, f.Naive.Sets, f.Naive.UsedMemoryDelta,
+            counters.Keys, counters.Bytes, timelines.Keys, timelines.Bytes, other.Keys, other.Bytes,
+            Round((double)f.SystemBytes / graph.Likes), Round((double)f.Naive.Bytes / graph.Likes), Round(load.Seconds));
+    }
+
+    public static ExactnessResult ToResult(this ExactnessReport r)
+        => new(r.DriftContents, r.Lost, r.Extra, r.ExpectedLikes, r.Contents);
+
+    private static double Ratio(double value, double baseline) => baseline > 0 ? Math.Round(value / baseline, 3) : 0;
+
+    private static double CpuMsPer(IReadOnlyDictionary<string, double> cpu, string process, long requests)
+        => requests > 0 && cpu.TryGetValue(process, out var seconds) ? Math.Round(seconds * 1000 / requests, 3) : 0;
+}
