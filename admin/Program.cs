@@ -21,7 +21,7 @@ T Bind<T>() where T : ISectionOptions, new()
 
 if (command == "access")
 {
-    return AccessCommand.Run(args[1..], Bind<StreamOptions>(), Bind<RedisOptions>(), Console.Out, Console.Error);
+    return AccessCommand.Run(args[1..], Bind<StreamOptions>(), Bind<RedisOptions>(), Environment.GetEnvironmentVariable, Console.Out, Console.Error);
 }
 
 if (command is not ("migrate" or "logins" or "streams" or "all"))
