@@ -34,8 +34,10 @@ public static class RedisAcl
         string[] rules = who.Name switch
         {
             "admin" => ["~*", "&*", "+@all"],
-            // Reads timelines; reads counters and writes back those it had to load (set only if newer, ghosts NX).
-            "edge" => [$"%R~{timelines}", .. Handshake, "+zscore", "+zmscore", "+zrangebyscore", "+zrevrangebyscore", Selector(counters, ["+get", "+set", .. Scripts])],
+            // Reads timelines, and keeps a read one from expiring (its one write there); reads counters and writes back
+            // those it had to load (set only if newer, ghosts NX).
+            "edge" => [$"%R~{timelines}", .. Handshake, "+zscore", "+zmscore", "+zrangebyscore", "+zrevrangebyscore",
+                Selector(timelines, ["+expire"]), Selector(counters, ["+get", "+set", .. Scripts])],
             // Applies batches to timelines, one script per user.
             "aggregator" => [$"~{timelines}", .. Handshake, .. Scripts, "+zscore", "+zadd", "+zrem", "+zcard", "+zremrangebyrank", "+pexpire"],
             // Writes absolute counters, set only if newer.

@@ -36,9 +36,14 @@ public static class LikesEnvironment
     public static readonly IReadOnlyList<string> SecretVariables =
         ["LIKES_JWT_KEY", "LIKES_NATS_PASSWORD", "LIKES_REDIS_PASSWORD", "LIKES_POSTGRES_PASSWORD"];
 
-    /// <summary>Adds the mapped variables present in the environment as a configuration source.</summary>
+    /// <summary>
+    /// Adds the mapped variables present in the environment as a configuration source. The credential
+    /// variables complete the connection strings configured so far (<c>LIKES_POSTGRES</c>, or
+    /// <c>Postgres__ConnectionString</c> and the like from the sources already added).
+    /// </summary>
     public static IConfigurationBuilder AddLikesEnvironment(this IConfigurationBuilder configuration)
     {
+        var configured = configuration as IConfiguration ?? configuration.Build();
         var values = new Dictionary<string, string?>();
         foreach (var (variable, key) in Variables)
         {
@@ -53,7 +58,8 @@ public static class LikesEnvironment
         var pgPassword = Read("LIKES_POSTGRES_PASSWORD");
         if (pgUser is { Length: > 0 } || pgPassword is { Length: > 0 })
         {
-            var connection = new Npgsql.NpgsqlConnectionStringBuilder(values.GetValueOrDefault("Postgres:ConnectionString") ?? new PostgresOptions().ConnectionString);
+            var connection = new Npgsql.NpgsqlConnectionStringBuilder(
+                values.GetValueOrDefault("Postgres:ConnectionString") ?? configured["Postgres:ConnectionString"] ?? new PostgresOptions().ConnectionString);
             connection.Username = pgUser is { Length: > 0 } ? pgUser : connection.Username;
             connection.Password = pgPassword is { Length: > 0 } ? pgPassword : connection.Password;
             values["Postgres:ConnectionString"] = connection.ConnectionString;
@@ -61,7 +67,8 @@ public static class LikesEnvironment
 
         if (Read("LIKES_REDIS_PASSWORD") is { Length: > 0 } redisPassword)
         {
-            var redis = StackExchange.Redis.ConfigurationOptions.Parse(values.GetValueOrDefault("Redis:Configuration") ?? new RedisOptions().Configuration);
+            var redis = StackExchange.Redis.ConfigurationOptions.Parse(
+                values.GetValueOrDefault("Redis:Configuration") ?? configured["Redis:Configuration"] ?? new RedisOptions().Configuration);
             redis.Password = redisPassword;
             redis.User = Read("LIKES_REDIS_USER") is { Length: > 0 } user ? user : redis.User;
             values["Redis:Configuration"] = redis.ToString(includePassword: true);

@@ -17,12 +17,25 @@ public sealed class DaemonProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Everything the process wrote to stdout and stderr so far (its logs), one line each.</summary>
     public string Output => string.Join('\n', _output);
 
     public static DaemonProcess Start(string assembly, IDictionary<string, string?> configuration, int port)
+        => Launch(assembly, ["--urls", $"http://127.0.0.1:{port}"], configuration);
+
+    /// <summary>Runs one of a daemon's commands (e.g. <c>reconcile --full</c>) to its end: its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string assembly, IEnumerable<string> args, IDictionary<string, string?> configuration)
     {
-        var info = new ProcessStartInfo("dotnet", [DllPath(assembly), "--urls", $"http://127.0.0.1:{port}"])
+        await using var command = Launch(assembly, args, configuration);
+        await command._process.WaitForExitAsync();
+        return (command._process.ExitCode, command.Output);
+    }
+
+    private static DaemonProcess Launch(string assembly, IEnumerable<string> args, IDictionary<string, string?> configuration)
+    {
+        var info = new ProcessStartInfo("dotnet", [DllPath(assembly), .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -7,6 +7,9 @@ using Likes.Shared.Configuration;
 using Npgsql;
 using Xunit;
 
+// The servers, their permissions and file modes are those of the Linux machines Likes runs on.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
 namespace Likes.Security.Tests;
 
 /// <summary>
