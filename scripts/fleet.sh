@@ -30,10 +30,12 @@ fleet_build() {
     _say build "ok"
 }
 
+# Migrations (the daemons' roles with them), the roles' logins, the streams: as the admin.
 fleet_provision() {
-    local log
+    local log env=()
     log="$(_log_file admin)"
-    if ! dotnet "$(_dll Likes.Admin)" all >"$log" 2>&1; then
+    mapfile -t env < <(credentials_admin_env; credentials_postgres_logins_env)
+    if ! env "${env[@]}" dotnet "$(_dll Likes.Admin)" all >"$log" 2>&1; then
         cat "$log" >&2
         _err "migrations or stream provisioning failed"
         return 1
@@ -49,8 +51,9 @@ fleet_all_ready() {
     done
 }
 
+# Each daemon with its own credentials only (scripts/credentials.sh), never another's.
 fleet_start() {
-    local entry name assembly port pidfile
+    local entry name assembly port pidfile env
     for entry in "${LIKES_DAEMONS[@]}"; do
         IFS=: read -r name assembly port <<<"$entry"
         pidfile="$(_pid_file "$name")"
@@ -61,7 +64,8 @@ fleet_start() {
             _err "port $port for $name is taken by another process"
             return 1
         fi
-        ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
+        mapfile -t env < <(credentials_daemon_env "$name")
+        env "${env[@]}" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
             nohup dotnet "$(_dll "$assembly")" --urls "http://127.0.0.1:$port" \
             --contentRoot "$(dirname "$(_dll "$assembly")")" \
             >>"$(_log_file "$name")" 2>&1 </dev/null &

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using Likes.Admin.Access;
 using Likes.Fixtures;
 using Likes.Shared.Configuration;
@@ -23,23 +22,13 @@ public sealed class AuthStack : StackFixture
 {
     public const string Collection = "auth stack";
 
-    private readonly Dictionary<string, string> _passwords = [];
+    private Dictionary<string, string> _passwords = [];
     private readonly string _directory;
     private readonly int _natsPort = FreePort();
     private readonly int _redisPort = FreePort();
     private readonly int _postgresPort = FreePort();
 
-    public AuthStack()
-    {
-        _directory = Path.Combine(Repository.Local, "auth", Id);
-        foreach (var who in Identity.All)
-        {
-            foreach (var store in who.Stores)
-            {
-                _passwords[who.PasswordVariable(store)] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-            }
-        }
-    }
+    public AuthStack() => _directory = Path.Combine(Repository.Local, "auth", Id);
 
     public ServerProcess NatsServer { get; private set; } = null!;
 
@@ -101,7 +90,13 @@ public sealed class AuthStack : StackFixture
         var redisOptions = new RedisOptions { KeyPrefix = KeyPrefix };
         var natsConfig = Path.Combine(_directory, "nats-auth.conf");
         var aclFile = Path.Combine(_directory, "users.acl");
-        foreach (var (what, file) in new[] { ("nats-config", natsConfig), ("redis-acl", aclFile) })
+        // The same steps as scripts/servers.sh: the passwords file, then the NATS users and the Redis ACL file.
+        var credentials = Path.Combine(_directory, "credentials.env");
+        Run("credentials", credentials);
+        _passwords = Credentials.Read(credentials);
+        Run("nats-config", natsConfig);
+        Run("redis-acl", aclFile);
+        void Run(string what, string file)
         {
             var error = new StringWriter();
             var exit = AccessCommand.Run([what, file], Stream, redisOptions, v => _passwords.GetValueOrDefault(v), TextWriter.Null, error);
