@@ -46,7 +46,6 @@ credentials_ensure() {
     local f
     f="$(credentials_file)"
     mkdir -p "$(dirname "$f")"
-    chmod 0700 "$(dirname "$f")"
     likes_admin -- access credentials "$f" >/dev/null || { _err "could not write $f"; return 1; }
     _LIKES_CREDENTIALS=()
 }

@@ -86,6 +86,32 @@ public sealed class AuthStack : StackFixture
 
     public override async Task InitializeAsync()
     {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // A fixture that failed to start is not disposed: stop what did start.
+            await StopAsync();
+            throw;
+        }
+    }
+
+    public override async Task DisposeAsync()
+    {
+        try
+        {
+            await base.DisposeAsync();
+        }
+        finally
+        {
+            await StopAsync();
+        }
+    }
+
+    private async Task StartAsync()
+    {
         Directory.CreateDirectory(_directory);
         var redisOptions = new RedisOptions { KeyPrefix = KeyPrefix };
         var natsConfig = Path.Combine(_directory, "nats-auth.conf");
@@ -129,17 +155,18 @@ public sealed class AuthStack : StackFixture
         await PostgresLogins.ApplyAsync(PostgresConnectionString, who => Password(who, Store.Postgres), TextWriter.Null, CancellationToken.None);
     }
 
-    public override async Task DisposeAsync()
+    private async Task StopAsync()
     {
-        try
+        foreach (var server in new IAsyncDisposable?[] { NatsServer, RedisServer, PostgresServer })
         {
-            await base.DisposeAsync();
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
         }
-        finally
+
+        if (Directory.Exists(_directory))
         {
-            await NatsServer.DisposeAsync();
-            await RedisServer.DisposeAsync();
-            await PostgresServer.DisposeAsync();
             Directory.Delete(_directory, recursive: true);
         }
     }
