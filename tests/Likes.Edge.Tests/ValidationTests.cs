@@ -21,6 +21,8 @@ public sealed class ValidationTests(EdgeFixture edge) : IClassFixture<EdgeFixtur
     [InlineData("%201")]
     [InlineData("1%20")]
     [InlineData("0x10")]
+    [InlineData("007")]
+    [InlineData("00")]
     [InlineData("%EF%BC%91")]
     public async Task Put_WithInvalidContentId_Is400NamingContentIdAndPublishesNothing(string contentId)
     {
