@@ -22,7 +22,7 @@ public sealed class RequestHeadLimit(RequestDelegate next, IOptions<EdgeOptions>
         var line = request.Method.Length + 1 + request.RawTarget.Length + 1 + request.Protocol.Length + 2;
         if (line > _maxLine)
         {
-            await RefuseAsync(context, StatusCodes.Status414UriTooLong, $"the request line may be at most {_maxLine} bytes");
+            await OversizedRequest.RefuseAsync(context, problems, StatusCodes.Status414UriTooLong, $"the request line may be at most {_maxLine} bytes");
             return;
         }
 
@@ -37,21 +37,10 @@ public sealed class RequestHeadLimit(RequestDelegate next, IOptions<EdgeOptions>
 
         if (headers > _maxHeaders)
         {
-            await RefuseAsync(context, StatusCodes.Status431RequestHeaderFieldsTooLarge, $"the request headers may be at most {_maxHeaders} bytes in total");
+            await OversizedRequest.RefuseAsync(context, problems, StatusCodes.Status431RequestHeaderFieldsTooLarge, $"the request headers may be at most {_maxHeaders} bytes in total");
             return;
         }
 
         await next(context);
-    }
-
-    private Task RefuseAsync(HttpContext context, int status, string detail)
-    {
-        context.Response.StatusCode = status;
-        context.Response.Headers.Connection = "close";
-        return problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = { Status = status, Detail = detail },
-        }).AsTask();
     }
 }
