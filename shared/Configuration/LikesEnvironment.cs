@@ -24,6 +24,7 @@ public static class LikesEnvironment
         ["LIKES_REPLICA_COUNT"] = "Consumer:ReplicaCount",
         ["LIKES_BATCH_SIZE"] = "Consumer:BatchSize",
         ["LIKES_JWT_KEY"] = "Edge:Jwt:Key",
+        ["LIKES_JWT_PREVIOUS_KEY"] = "Edge:Jwt:PreviousKey",
         ["LIKES_JWT_ISSUER"] = "Edge:Jwt:Issuer",
         ["LIKES_JWT_AUDIENCE"] = "Edge:Jwt:Audience",
         ["LIKES_WRITE_RATE_PER_USER"] = "Edge:WriteRatePerUser",
@@ -34,7 +35,7 @@ public static class LikesEnvironment
     /// <c>&lt;VARIABLE&gt;_FILE</c> (a mounted Secret): the value then never sits in the process environment.
     /// </summary>
     public static readonly IReadOnlyList<string> SecretVariables =
-        ["LIKES_JWT_KEY", "LIKES_NATS_PASSWORD", "LIKES_REDIS_PASSWORD", "LIKES_POSTGRES_PASSWORD"];
+        ["LIKES_JWT_KEY", "LIKES_JWT_PREVIOUS_KEY", "LIKES_NATS_PASSWORD", "LIKES_REDIS_PASSWORD", "LIKES_POSTGRES_PASSWORD"];
 
     /// <summary>
     /// Adds the mapped variables present in the environment as a configuration source. The credential

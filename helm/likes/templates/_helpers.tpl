@@ -118,6 +118,12 @@ password of every server it needs come from that Secret; otherwise from the shar
     secretKeyRef:
       name: {{ required "jwt.existingSecret is required: the edge does not start without a signing key" .root.Values.jwt.existingSecret }}
       key: {{ .root.Values.jwt.keyKey }}
+- name: LIKES_JWT_PREVIOUS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ .root.Values.jwt.existingSecret }}
+      key: {{ .root.Values.jwt.previousKeyKey }}
+      optional: true
 {{- end }}
 {{- if and (has "nats" .needs) $own }}
 - name: LIKES_NATS_USER
