@@ -80,6 +80,17 @@ public sealed class AccessCommandTests : IDisposable
             "docs/operations.md does not show the output of `likes-admin access snippets` (default topology): paste it again");
     }
 
+    [Fact]
+    public void SecurityDoc_NamesOnlyTestClassesThatExist()
+    {
+        var doc = File.ReadAllText(Path.Combine(Repository.Root, "docs", "security.md"));
+        var named = System.Text.RegularExpressions.Regex.Matches(doc, @"`(?<name>[A-Z][A-Za-z]+Tests)`").Select(m => m.Groups["name"].Value).Distinct().ToList();
+        var files = Directory.GetFiles(Path.Combine(Repository.Root, "tests"), "*Tests.cs", SearchOption.AllDirectories).Select(Path.GetFileNameWithoutExtension).ToHashSet();
+
+        Assert.True(named.Count > 20, "docs/security.md names the tests that hold each item");
+        Assert.All(named, name => Assert.Contains(name, files));
+    }
+
     public void Dispose() => _directory.Delete(recursive: true);
 
     private static int Run(string[] args, Func<string, string?> environment, TextWriter error)
