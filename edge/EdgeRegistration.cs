@@ -6,6 +6,7 @@ using Likes.Edge.Reads;
 using Likes.Edge.Writes;
 using Likes.Shared;
 using Likes.Shared.Configuration;
+using Likes.Shared.Reheating;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -22,9 +23,12 @@ public static class EdgeRegistration
     /// </summary>
     public static IHostApplicationBuilder AddEdge(this IHostApplicationBuilder builder)
     {
-        builder.AddLikesNats("edge");
-        builder.AddLikesRedis("edge");
-        builder.AddLikesPostgres("edge");
+        // No store gates the edge's readiness: without NATS it answers writes 503 and still reads, without Redis or
+        // PostgreSQL it reads from the other or degrades. Pulling every edge pod out of the Service would turn
+        // one store's outage into a total one.
+        builder.AddLikesNats("edge", gatesReadiness: false);
+        builder.AddLikesRedis("edge", gatesReadiness: false);
+        builder.AddLikesPostgres("edge", gatesReadiness: false);
         var services = builder.Services;
         services.AddSectionOptions<StreamOptions>();
         services.AddEdgeOptions();
@@ -50,6 +54,11 @@ public static class EdgeRegistration
         // Redis connects here, before the server listens (waiting at most its connectTimeout, never failing):
         // created lazily, the first reads would find it "not connected" and all go to PostgreSQL.
         app.Services.GetRequiredService<IConnectionMultiplexer>();
+
+        // Every series exists from the first scrape (at zero), so rate() and the alerts see it before the first read.
+        app.Services.GetRequiredService<PublishMetrics>();
+        app.Services.GetRequiredService<ReadMetrics>();
+        app.Services.GetRequiredService<ReheatRequests>();
         app.UseRouting();
 
         // Outside the problem handlers so the final status is recorded (500, 499 for an aborted request).

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Local least privilege (docs/security.md): a NATS user, a Redis ACL user and a PostgreSQL role per daemon,
-# each allowed only what its daemon does. Sourced by ./likes after servers.sh; safe under `set -euo pipefail`.
+# each allowed only what its daemon does. Sourced by servers.sh; safe under `set -euo pipefail`.
 #
 #   .local/auth/credentials.env   every password, random, generated once (mode 0600, ignored by git)
 #   .local/nats/auth.conf         the NATS users and their subjects      (written when nats-server starts)

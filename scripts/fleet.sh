@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
 # The Likes daemons: build, provision, start, stop, status. Sourced by ./likes after servers.sh.
 
-# name:assembly:port, in start order.
+# name:assembly:port, in start order. Ports: LIKES_<NAME>_PORT (the fault suite runs a second fleet elsewhere).
 LIKES_DAEMONS=(
-    "persister:Likes.Persister:9102"
-    "aggregator:Likes.Aggregator:9101"
-    "reheater:Likes.Reheater:9103"
-    "reconciler:Likes.Reconciler:9104"
-    "edge:Likes.Edge:8080"
+    "persister:Likes.Persister:${LIKES_PERSISTER_PORT:-9102}"
+    "aggregator:Likes.Aggregator:${LIKES_AGGREGATOR_PORT:-9101}"
+    "reheater:Likes.Reheater:${LIKES_REHEATER_PORT:-9103}"
+    "reconciler:Likes.Reconciler:${LIKES_RECONCILER_PORT:-9104}"
+    "edge:Likes.Edge:${LIKES_EDGE_PORT:-8080}"
 )
 
 # The documented local development key (README); a real deployment sets its own from a secret.
 : "${LIKES_JWT_KEY:=likes-local-development-key-0123456789abcdef}"
 export LIKES_JWT_KEY
+
+# The servers' addresses for the daemons and the admin tool: what the environment says, else the local
+# servers on their LIKES_*_PORT. Passed per command, never exported: test hosts must not inherit them.
+_fleet_env() {
+    printf '%s\n' \
+        "LIKES_REDIS=${LIKES_REDIS:-127.0.0.1:${LIKES_REDIS_PORT:-6379}}" \
+        "LIKES_NATS_URL=${LIKES_NATS_URL:-nats://127.0.0.1:${LIKES_NATS_PORT:-4222}}" \
+        "LIKES_POSTGRES=${LIKES_POSTGRES:-Host=127.0.0.1;Port=${LIKES_PG_PORT:-5432};Database=likes;Username=likes;Password=likes}"
+}
 
 _dll() { printf '%s/artifacts/bin/%s/release/%s.dll\n' "$(likes_root)" "$1" "$1"; }
 
@@ -34,7 +43,7 @@ fleet_build() {
 fleet_provision() {
     local log env=()
     log="$(_log_file admin)"
-    mapfile -t env < <(credentials_admin_env; credentials_postgres_logins_env)
+    mapfile -t env < <(_fleet_env; credentials_admin_env; credentials_postgres_logins_env)
     if ! env "${env[@]}" dotnet "$(_dll Likes.Admin)" all >"$log" 2>&1; then
         cat "$log" >&2
         _err "migrations or stream provisioning failed"
@@ -53,7 +62,8 @@ fleet_all_ready() {
 
 # Each daemon with its own credentials only (scripts/credentials.sh), never another's.
 fleet_start() {
-    local entry name assembly port pidfile env
+    local entry name assembly port pidfile vars own
+    mapfile -t vars < <(_fleet_env)
     for entry in "${LIKES_DAEMONS[@]}"; do
         IFS=: read -r name assembly port <<<"$entry"
         pidfile="$(_pid_file "$name")"
@@ -64,8 +74,8 @@ fleet_start() {
             _err "port $port for $name is taken by another process"
             return 1
         fi
-        mapfile -t env < <(credentials_daemon_env "$name")
-        env "${env[@]}" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
+        mapfile -t own < <(credentials_daemon_env "$name")
+        env "${vars[@]}" "${own[@]}" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
             nohup dotnet "$(_dll "$assembly")" --urls "http://127.0.0.1:$port" \
             --contentRoot "$(dirname "$(_dll "$assembly")")" \
             >>"$(_log_file "$name")" 2>&1 </dev/null &

@@ -3,7 +3,8 @@
 #
 # Sourced by ./likes; safe under `set -euo pipefail`. Every function is
 # idempotent, never prompts and never reads stdin (works with CI=true).
-# Everything listens on 127.0.0.1 only; all runtime state lives in .local/:
+# Everything listens on 127.0.0.1 only; all runtime state lives in .local/
+# (or LIKES_LOCAL_DIR: the fault suite runs a second, private stack under .local/faults/):
 #
 #   .local/redis/         Redis working dir (no persistence configured), users.acl
 #   .local/nats/          NATS JetStream store dir, auth.conf
@@ -14,15 +15,21 @@
 #
 # Environment (all optional):
 #   LIKES_ROOT               repo root (default: the directory holding ./likes)
+#   LIKES_LOCAL_DIR          where runtime state lives: .local (relative to the repo root, or absolute)
 #   LIKES_REDIS_PORT         6379
 #   LIKES_REDIS_MAXMEMORY    512mb
-#   LIKES_REDIS_EVICTION     volatile-lru
+#   LIKES_REDIS_EVICTION     allkeys-lru (every Likes key is a cache; docs/redis.md)
+#   LIKES_REDIS_ZSET_LISTPACK_ENTRIES  LIKES_TIMELINE_SIZE + 2 (a full timeline stays compact)
 #   LIKES_NATS_PORT          4222
 #   LIKES_NATS_MONITOR_PORT  8222
 #   LIKES_PG_PORT            5432
 #   LIKES_LOCAL_AUTH         on: a user per daemon on each server, passwords required (scripts/credentials.sh)
 
 LIKES_PG_BIN="${LIKES_PG_BIN:-/usr/lib/postgresql/15/bin}"
+
+# The credentials of each daemon on each server (LIKES_LOCAL_AUTH): wherever the servers are started, so are they.
+# shellcheck source=scripts/credentials.sh
+source "$(dirname "${BASH_SOURCE[0]}")/credentials.sh"
 
 # ---------------------------------------------------------------- layout ----
 
@@ -41,7 +48,11 @@ likes_root() {
     printf '%s\n' "$here"
 }
 
-_local_dir() { printf '%s/.local\n' "$(likes_root)"; }
+_local_dir() {
+    local d="${LIKES_LOCAL_DIR:-.local}"
+    [[ "$d" == /* ]] || d="$(likes_root)/$d"
+    printf '%s\n' "$d"
+}
 _log_file() { printf '%s/logs/%s.log\n' "$(_local_dir)" "$1"; }
 _pid_file() { printf '%s/run/%s.pid\n' "$(_local_dir)" "$1"; }
 
@@ -234,7 +245,9 @@ redis_start() {
         --save "" \
         --appendonly no \
         --maxmemory "${LIKES_REDIS_MAXMEMORY:-512mb}" \
-        --maxmemory-policy "${LIKES_REDIS_EVICTION:-volatile-lru}" \
+        --maxmemory-policy "${LIKES_REDIS_EVICTION:-allkeys-lru}" \
+        --zset-max-listpack-entries "${LIKES_REDIS_ZSET_LISTPACK_ENTRIES:-$((${LIKES_TIMELINE_SIZE:-1000} + 2))}" \
+        --zset-max-listpack-value 64 \
         "${acl[@]}" \
         --pidfile "$pidf" \
         --logfile "$log" </dev/null || {

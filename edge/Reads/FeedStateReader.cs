@@ -1,20 +1,20 @@
 using Likes.Shared;
-using Likes.Shared.Configuration;
-using Microsoft.Extensions.Options;
-using StackExchange.Redis;
+using Likes.Shared.Reheating;
+using Likes.Shared.Bloom;
 
 namespace Likes.Edge.Reads;
 
 /// <summary>
 /// <c>GET /v1/feed-state</c>: for each id of a page, how many liked it and whether the caller did.
 /// <list type="number">
-/// <item>Redis, one round trip: the timeline's sentinel and each id's score (one <c>ZMSCORE</c>) and one
-/// <c>GET</c> per counter, queued on one batch (not <c>MGET</c>: counters of different contents live in
-/// different cluster slots).</item>
+/// <item>Redis, one round trip: the liked-state probe over the user's keys (<see cref="LikedStateProbe"/>:
+/// the timeline's scores, then the Bloom filter for what the timeline cannot decide) and one <c>GET</c> per
+/// counter, queued on one batch (not <c>MGET</c>: counters of different contents live in different cluster
+/// slots).</item>
 /// <item>What Redis cannot answer, from PostgreSQL under the fallback budget, at most one query per kind:
 /// the missing counters (shared with concurrent reads, written back, unknown contents cached as ghosts);
-/// the liked-state of ids the timeline cannot decide (absent while it is truncated, partial or missing;
-/// a missing timeline also asks for a rebuild).</item>
+/// the liked-state of ids neither the timeline nor the filter could decide (the filter's "maybe", or no
+/// complete timeline and no filter; then a rebuild is also asked for).</item>
 /// <item>Redis unavailable, or <c>Edge:ReadSource</c> postgres: the whole page in one PostgreSQL query.</item>
 /// </list>
 /// A fact that still cannot be known is null and the body says it is degraded: never a 500.
@@ -22,16 +22,13 @@ namespace Likes.Edge.Reads;
 public sealed class FeedStateReader(
     RedisReads redis,
     RedisKeys keys,
-    TimelineStore timelines,
-    IOptions<TimelineOptions> timeline,
+    LikedStateProbe likedState,
     CountLoader counts,
     FallbackBudget budget,
     PostgresReads postgres,
-    TimelineReheat reheat,
+    ReheatRequests reheat,
     ReadMetrics metrics)
 {
-    private readonly TimeSpan _idleExpiry = timeline.Value.IdleExpiry;
-
     public async Task<FeedStateBody> ReadAsync(long userId, IReadOnlyList<long> ids, CancellationToken cancellationToken)
     {
         var facts = new PageFacts([.. ids.Distinct()]);
@@ -54,25 +51,19 @@ public sealed class FeedStateReader(
     {
         var ids = facts.Ids;
         var batch = redis.Database.CreateBatch();
-        var scores = timelines.ReadPage(batch, userId, ids);
+        var probe = likedState.Queue(batch, userId, ids);
         var counters = CounterStore.Read(batch, keys, ids);
-        if (_idleExpiry > TimeSpan.Zero)
-        {
-            // Reading keeps a timeline warm (GT: never shortens one, never gives an expiry to one without).
-            _ = batch.KeyExpireAsync(keys.Timeline(userId), _idleExpiry, ExpireWhen.GreaterThanCurrentExpiry, CommandFlags.FireAndForget);
-        }
-
         batch.Execute();
-        if (!await redis.AwaitAsync(Task.WhenAll(scores, Task.WhenAll(counters))))
+        if (!await redis.AwaitAsync(Task.WhenAll(probe, Task.WhenAll(counters))))
         {
             return false;
         }
 
-        var timelineScores = scores.Result;
-        var state = TimelineStore.StateOf(timelineScores[0]);
+        var page = LikedStateProbe.Read(probe.Result);
         List<long>? missingCounts = null;
         List<long>? undecided = null;
-        var ghosts = 0;
+        HashSet<long>? maybe = null;
+        var (ghosts, filterNo) = (0, 0);
         for (var i = 0; i < ids.Length; i++)
         {
             if (CounterValue.TryParse(counters[i].Result, out var counter))
@@ -85,25 +76,35 @@ public sealed class FeedStateReader(
                 (missingCounts ??= []).Add(ids[i]);
             }
 
-            // Present: liked. Absent: not liked only if the timeline holds every like of the user.
-            if (timelineScores[i + 1] is not null)
+            switch (page.Answers[i])
             {
-                facts.Liked(i, true, fromRedis: true);
-            }
-            else if (state == TimelineState.Complete)
-            {
-                facts.Liked(i, false, fromRedis: true);
-            }
-            else
-            {
-                (undecided ??= []).Add(ids[i]);
+                case LikedAnswer.InTimeline:
+                    facts.Liked(i, true, fromRedis: true);
+                    break;
+                case LikedAnswer.AbsentFromComplete:
+                    facts.Liked(i, false, fromRedis: true);
+                    break;
+                case LikedAnswer.FilterNo:
+                    facts.Liked(i, false, fromRedis: true);
+                    filterNo++;
+                    break;
+                case LikedAnswer.FilterMaybe:
+                    (maybe ??= []).Add(ids[i]);
+                    (undecided ??= []).Add(ids[i]);
+                    break;
+                default:
+                    (undecided ??= []).Add(ids[i]);
+                    break;
             }
         }
 
         metrics.GhostHits(ghosts);
-        if (state == TimelineState.Missing)
+        metrics.Bloom(filterNo, maybe?.Count ?? 0);
+        // Redis could not decide part of the page and a rebuild would let it: a missing or partial timeline,
+        // or a truncated one whose filter is missing or overfull. (A filter's "maybe" needs no rebuild.)
+        if (undecided is not null && !(page.State == TimelineState.Truncated && page.Filter == BloomFilterState.Fit))
         {
-            reheat.Request(userId);
+            reheat.Request(new ReheatRequest(userId), ReheatRequests.Edge);
         }
 
         // Both fallbacks at once; their answers are applied after both are in.
@@ -133,6 +134,8 @@ public sealed class FeedStateReader(
                 {
                     facts.LikedFromPostgres(contentId, liked.Value!.Contains(contentId));
                 }
+
+                metrics.BloomFalsePositives(maybe?.Count(id => !liked.Value!.Contains(id)) ?? 0);
             }
             else
             {

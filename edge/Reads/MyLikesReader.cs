@@ -1,6 +1,7 @@
 using System.Globalization;
 using Likes.Edge.Ids;
 using Likes.Shared;
+using Likes.Shared.Reheating;
 
 namespace Likes.Edge.Reads;
 
@@ -14,11 +15,11 @@ namespace Likes.Edge.Reads;
 /// </summary>
 public sealed class MyLikesReader(
     RedisReads redis,
-    TimelineStore timelines,
+    TimelinePages timelines,
     FallbackBudget budget,
     PostgresReads postgres,
     MyLikesCursor cursors,
-    TimelineReheat reheat,
+    ReheatRequests reheat,
     ReadMetrics metrics)
 {
     public async Task<MyLikesBody> ReadAsync(long userId, int limit, (long LikedAtMs, long ContentId)? after, CancellationToken cancellationToken)
@@ -36,7 +37,7 @@ public sealed class MyLikesReader(
                 metrics.Facts(fromRedis: trusted.Count, fromPostgres: 0);
                 if (page.State == TimelineState.Missing)
                 {
-                    reheat.Request(userId);
+                    reheat.Request(new ReheatRequest(userId), ReheatRequests.Edge);
                 }
 
                 // The timeline answers alone when it fills the page and has more, or holds every like of the user.

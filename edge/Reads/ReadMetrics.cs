@@ -16,6 +16,11 @@ public sealed class ReadMetrics
     public const string MyLikes = "my_likes";
     public const string Page = "page";
 
+    /// <summary>Bloom filter answers.</summary>
+    public const string BloomDefiniteNo = "definite_no";
+    public const string BloomMaybe = "maybe";
+    public const string BloomFalsePositive = "false_positive";
+
     private readonly Counter _degraded = Metrics.CreateCounter(
         "likes_edge_degraded_reads_total",
         "Reads that could not take their normal path, by reason: redis (Redis unavailable, answered from PostgreSQL), budget and postgres (a fact answered null, \"degraded\": true).",
@@ -31,11 +36,17 @@ public sealed class ReadMetrics
     private readonly Counter _ghostHits = Metrics.CreateCounter(
         "likes_edge_ghost_cache_hits_total", "Counts answered 0 from a cached ghost (\"0:0\": a content nobody liked) instead of PostgreSQL.");
 
+    private readonly Counter _bloom = Metrics.CreateCounter(
+        "likes_edge_bloom_total",
+        "Bloom filter answers for ids absent from a heavy user's timeline: definite_no (answered not liked from Redis), maybe (asked PostgreSQL), false_positive (a maybe PostgreSQL said no to).",
+        "answer");
+
     private readonly Counter _facts = Metrics.CreateCounter(
         "likes_edge_read_facts_total", "Facts answered (a count, a liked-state, a my-likes item), by the store that knew them: redis or postgres.", "source");
 
     // The Prometheus series are process-wide (every host of a test run shares them); this instance's own count is not.
     private readonly ConcurrentDictionary<string, long> _queriesRun = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _bloomAnswers = new(StringComparer.Ordinal);
 
     public ReadMetrics()
     {
@@ -48,6 +59,11 @@ public sealed class ReadMetrics
         foreach (var kind in (string[])[Counts, Liked, MyLikes, Page])
         {
             _fallbackQueries.WithLabels(kind);
+        }
+
+        foreach (var answer in (string[])[BloomDefiniteNo, BloomMaybe, BloomFalsePositive])
+        {
+            _bloom.WithLabels(answer);
         }
 
         _facts.WithLabels(Redis);
@@ -76,16 +92,34 @@ public sealed class ReadMetrics
         }
     }
 
+    public void Bloom(int definiteNo, int maybe)
+    {
+        Add(_bloom.WithLabels(BloomDefiniteNo), definiteNo);
+        Add(_bloom.WithLabels(BloomMaybe), maybe);
+        _bloomAnswers.AddOrUpdate(BloomDefiniteNo, definiteNo, (_, n) => n + definiteNo);
+        _bloomAnswers.AddOrUpdate(BloomMaybe, maybe, (_, n) => n + maybe);
+    }
+
+    public void BloomFalsePositives(int falsePositives)
+    {
+        Add(_bloom.WithLabels(BloomFalsePositive), falsePositives);
+        _bloomAnswers.AddOrUpdate(BloomFalsePositive, falsePositives, (_, n) => n + falsePositives);
+    }
+
+    /// <summary>The Bloom filter answers of one kind this edge gave since it started.</summary>
+    public long BloomAnswers(string answer) => _bloomAnswers.GetValueOrDefault(answer);
+
     public void Facts(int fromRedis, int fromPostgres)
     {
-        if (fromRedis > 0)
-        {
-            _facts.WithLabels(Redis).Inc(fromRedis);
-        }
+        Add(_facts.WithLabels(Redis), fromRedis);
+        Add(_facts.WithLabels(Postgres), fromPostgres);
+    }
 
-        if (fromPostgres > 0)
+    private static void Add(Counter.Child counter, int n)
+    {
+        if (n > 0)
         {
-            _facts.WithLabels(Postgres).Inc(fromPostgres);
+            counter.Inc(n);
         }
     }
 }

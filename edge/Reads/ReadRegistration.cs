@@ -10,7 +10,8 @@ public static class ReadRegistration
     public static IServiceCollection AddReads(this IServiceCollection services)
     {
         services.AddSectionOptions<TimelineOptions>();
-        services.AddSingleton<TimelineStore>();
+        services.AddSingleton<TimelinePages>();
+        services.AddSingleton<LikedStateProbe>();
         services.AddSingleton<CounterStore>();
         services.AddSingleton<ReheatRequests>();
         services.AddSingleton<ReadMetrics>();
@@ -19,7 +20,6 @@ public static class ReadRegistration
         services.AddSingleton<PostgresReads>();
         services.AddSingleton<CounterWriteBack>();
         services.AddSingleton<CountLoader>();
-        services.AddSingleton<TimelineReheat>();
         services.AddSingleton<MyLikesCursor>();
         services.AddSingleton<FeedStateReader>();
         services.AddSingleton<CountReader>();

@@ -39,9 +39,13 @@ public sealed class StreamOptions : ISectionOptions
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan DeadLetterMaxAge { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>How long the reheat stream folds repeated requests for the same user into one.</summary>
+    /// <summary>
+    /// How long the reheat stream folds repeated requests for the same user into one. A rebuild takes
+    /// milliseconds, after which reads stop asking; a long window would only keep a user who lost their
+    /// keys again soon after a rebuild (eviction, a flush) cold for that long.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan ReheatDuplicateWindow { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ReheatDuplicateWindow { get; set; } = TimeSpan.FromSeconds(5);
 
     public string DeadLetterStreamName => $"{Name}_DLQ";
 

@@ -8,7 +8,7 @@ public sealed class ConsumerOptions : ISectionOptions, IValidatableObject
 {
     public static string SectionName => "Consumer";
 
-    /// <summary>The most events applied in one batch; also the consumer's MaxAckPending, which keeps order after a crash.</summary>
+    /// <summary>The most events applied in one batch; the consumer's MaxAckPending is two of them (LikesTopology.EventConsumer), which keeps order after a crash.</summary>
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 1000;
 

@@ -35,6 +35,16 @@ public sealed class PartitionConsumer(
     /// <summary>Highest stream sequence applied by this process; redeliveries at or below it are acked unseen.</summary>
     private ulong _appliedThrough;
 
+    /// <summary>
+    /// Events a previous owner was delivered and never acked: they count against MaxAckPending until this
+    /// loop's first ack (ack-all) covers them, so fetches ask only for the room left. A fetch asking for more
+    /// would wait for room that never comes while the loop holds its own batch unacked.
+    /// </summary>
+    private int _heldByPrevious;
+
+    /// <summary>The consumer (delivery) sequence of the last message this loop was handed; a jump means deliveries it never saw.</summary>
+    private ulong _lastDelivery;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         INatsJSConsumer? consumer = null;
@@ -47,6 +57,9 @@ public sealed class PartitionConsumer(
                     consumer = await js.CreateOrUpdateConsumerAsync(
                         stream.Name, LikesTopology.EventConsumer(stream, options, worker.Name, partition), cancellationToken);
                     ConsumerLog.Consuming(logger, partition, worker.DurableName(partition));
+                    _heldByPrevious = (int)consumer.Info.NumAckPending;
+                    _lastDelivery = consumer.Info.Delivered.ConsumerSeq;
+                    _appliedThrough = Math.Max(_appliedThrough, consumer.Info.AckFloor.StreamSeq);
                     await ApplyHeldAsync(consumer.Info, cancellationToken);
                 }
 
@@ -83,8 +96,9 @@ public sealed class PartitionConsumer(
     /// </summary>
     private async Task<List<INatsJSMsg<byte[]>>> FetchAsync(INatsJSConsumer consumer, CancellationToken ct)
     {
-        var batch = new List<INatsJSMsg<byte[]>>(options.BatchSize);
-        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = options.BatchSize }, cancellationToken: ct))
+        var room = (int)Math.Max(1, Math.Min(options.BatchSize, consumer.Info.Config.MaxAckPending - _heldByPrevious));
+        var batch = new List<INatsJSMsg<byte[]>>(room);
+        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = room }, cancellationToken: ct))
         {
             batch.Add(msg);
         }
@@ -99,7 +113,7 @@ public sealed class PartitionConsumer(
             batch.Add(msg);
         }
 
-        if (batch.Count == 0 || options.BatchSize == 1)
+        if (batch.Count == 0 || room == 1)
         {
             return batch;
         }
@@ -109,7 +123,7 @@ public sealed class PartitionConsumer(
             await Task.Delay(options.BatchWindow, clock, ct);
         }
 
-        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = options.BatchSize - 1 }, cancellationToken: ct))
+        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = room - 1 }, cancellationToken: ct))
         {
             batch.Add(msg);
         }
@@ -119,12 +133,21 @@ public sealed class PartitionConsumer(
 
     private async Task ProcessAsync(List<INatsJSMsg<byte[]>> messages, CancellationToken ct)
     {
+        await ApplyUnseenAsync(messages[0], ct);
+        _lastDelivery = Math.Max(_lastDelivery, messages[^1].Metadata?.Sequence.Consumer ?? 0);
         var events = new List<Received>(messages.Count);
         var rejected = new List<DeadLetter>();
         var skipped = 0;
         foreach (var msg in messages)
         {
             var sequence = msg.Metadata?.Sequence.Stream ?? 0;
+            if (sequence != 0 && sequence <= _appliedThrough && msg.Metadata?.NumDelivered == 1)
+            {
+                // A first delivery at or below what this process applied: the stream's sequence went back (a
+                // restarted server that lost its empty stream's state). New events, never to be skipped.
+                _appliedThrough = sequence - 1;
+            }
+
             if (sequence != 0 && sequence <= _appliedThrough)
             {
                 skipped++;
@@ -163,6 +186,7 @@ public sealed class PartitionConsumer(
         var last = messages[^1];
         _appliedThrough = Math.Max(_appliedThrough, last.Metadata?.Sequence.Stream ?? 0);
         await last.AckAsync(cancellationToken: ct);
+        _heldByPrevious = 0;
         var pending = last.Metadata?.NumPending ?? 0;
         metrics.Position(partition, pending, pending == 0 ? TimeSpan.Zero : clock.GetUtcNow() - (last.Metadata?.Timestamp ?? clock.GetUtcNow()));
         progress.Progressed(partition);
@@ -183,6 +207,27 @@ public sealed class PartitionConsumer(
             return;
         }
 
+        await ApplyFromStreamAsync(next, through, ct);
+    }
+
+    /// <summary>
+    /// Applies, before a fetched batch, the events delivered to someone else since this loop's last batch: a
+    /// pull request of a dead owner can outlive it on the server and still be handed events, which the
+    /// batch's ack-all would then ack unapplied. A jump in the delivery sequence shows it; the stream has them.
+    /// </summary>
+    private async Task ApplyUnseenAsync(INatsJSMsg<byte[]> first, CancellationToken ct)
+    {
+        if (first.Metadata is not { } m || m.Sequence.Consumer <= _lastDelivery + 1 || m.Sequence.Stream <= _appliedThrough + 1)
+        {
+            return;
+        }
+
+        await ApplyFromStreamAsync(_appliedThrough + 1, m.Sequence.Stream - 1, ct);
+    }
+
+    /// <summary>Reads this partition's events in [<paramref name="next"/>, <paramref name="through"/>] straight from the stream and applies them in order.</summary>
+    private async Task ApplyFromStreamAsync(ulong next, ulong through, CancellationToken ct)
+    {
         var source = await js.GetStreamAsync(stream.Name, cancellationToken: ct);
         var events = new List<Received>();
         var rejected = new List<DeadLetter>();

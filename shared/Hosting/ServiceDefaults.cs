@@ -23,6 +23,10 @@ public static class ServiceDefaults
 {
     public const string LiveTag = "live";
     public const string ReadyTag = "ready";
+    public const string DependencyTag = "dependency";
+
+    /// <summary>Tags of a store's check: always published as <c>dependency_up</c>, part of readiness only when it gates it.</summary>
+    public static string[] DependencyTags(bool gatesReadiness) => gatesReadiness ? [ReadyTag, DependencyTag] : [DependencyTag];
 
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string daemon)
     {
@@ -43,7 +47,7 @@ public static class ServiceDefaults
         {
             o.Delay = TimeSpan.FromSeconds(2);
             o.Period = TimeSpan.FromSeconds(5);
-            o.Predicate = r => r.Tags.Contains(ReadyTag);
+            o.Predicate = r => r.Tags.Contains(ReadyTag) || r.Tags.Contains(DependencyTag);
         });
 
         builder.Services.AddOpenTelemetry()
@@ -55,14 +59,22 @@ public static class ServiceDefaults
                     .AddSource("Npgsql");
                 // Standard variables: OTEL_TRACES_EXPORTER=otlp|console (comma-separated), or just an OTLP endpoint.
                 var exporters = builder.Configuration["OTEL_TRACES_EXPORTER"] ?? string.Empty;
-                if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) || exporters.Contains("otlp", StringComparison.OrdinalIgnoreCase))
+                var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) || exporters.Contains("otlp", StringComparison.OrdinalIgnoreCase);
+                var console = exporters.Contains("console", StringComparison.OrdinalIgnoreCase);
+                if (otlp)
                 {
                     t.AddOtlpExporter();
                 }
 
-                if (exporters.Contains("console", StringComparison.OrdinalIgnoreCase))
+                if (console)
                 {
                     t.AddConsoleExporter();
+                }
+
+                // Redis commands become spans only when traces leave the process: its profiler keeps an object per command.
+                if (otlp || console)
+                {
+                    t.AddRedisInstrumentation();
                 }
             });
         return builder;
@@ -73,18 +85,37 @@ public static class ServiceDefaults
         // Read-only, unauthenticated, for the cluster: GET (and HEAD) only.
         var readOnly = new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]);
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag), ResponseWriter = WriteHealthAsync }).WithMetadata(readOnly);
-        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag), ResponseWriter = WriteHealthAsync }).WithMetadata(readOnly);
+        // Every dependency is shown, so one curl diagnoses a pod; only the checks tagged ready decide the status.
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions
+        {
+            Predicate = r => r.Tags.Contains(ReadyTag) || r.Tags.Contains(DependencyTag),
+            ResponseWriter = WriteReadinessAsync,
+        }).WithMetadata(readOnly);
         app.MapMetrics("/metrics").WithMetadata(readOnly);
         return app;
     }
 
-    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    private static Task WriteReadinessAsync(HttpContext context, HealthReport report)
+    {
+        var ready = report.Entries.Values.Where(e => e.Tags.Contains(ReadyTag)).All(e => e.Status == HealthStatus.Healthy);
+        context.Response.StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+        return WriteHealthAsync(context, report, ready ? HealthStatus.Healthy : HealthStatus.Unhealthy);
+    }
+
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report) => WriteHealthAsync(context, report, report.Status);
+
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report, HealthStatus status)
     {
         context.Response.ContentType = "application/json";
         return JsonSerializer.SerializeAsync(context.Response.Body, new
         {
-            status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+            status = status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                description = e.Value.Description,
+                gatesReadiness = e.Value.Tags.Contains(ReadyTag),
+            }),
         });
     }
 }

@@ -11,10 +11,12 @@ namespace Likes.Shared;
 /// <summary>
 /// One client per process for each store, registered as singletons, each with a readiness check.
 /// None of them blocks start-up when its server is down: they connect (and reconnect) in the background.
+/// A store the daemon cannot work without gates its readiness; one it can answer without (the edge degrades
+/// instead) is only reported, as <c>likes_{daemon}_dependency_up</c>.
 /// </summary>
 public static class StoreRegistration
 {
-    public static IHostApplicationBuilder AddLikesNats(this IHostApplicationBuilder builder, string daemon)
+    public static IHostApplicationBuilder AddLikesNats(this IHostApplicationBuilder builder, string daemon, bool gatesReadiness = true)
     {
         builder.Services.AddSectionOptions<NatsOptions>();
         builder.Services.AddSingleton(sp =>
@@ -33,11 +35,11 @@ public static class StoreRegistration
         });
         builder.Services.AddSingleton<INatsConnection>(sp => sp.GetRequiredService<NatsConnection>());
         builder.Services.AddSingleton<INatsJSContext>(sp => new NatsJSContext(sp.GetRequiredService<NatsConnection>()));
-        builder.Services.AddHealthChecks().AddCheck<NatsHealthCheck>("nats", tags: [ServiceDefaults.ReadyTag]);
+        builder.Services.AddHealthChecks().AddCheck<NatsHealthCheck>("nats", tags: ServiceDefaults.DependencyTags(gatesReadiness));
         return builder;
     }
 
-    public static IHostApplicationBuilder AddLikesRedis(this IHostApplicationBuilder builder, string daemon)
+    public static IHostApplicationBuilder AddLikesRedis(this IHostApplicationBuilder builder, string daemon, bool gatesReadiness = true)
     {
         builder.Services.AddSectionOptions<RedisOptions>();
         builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
@@ -48,11 +50,11 @@ public static class StoreRegistration
             return ConnectionMultiplexer.Connect(o);
         });
         builder.Services.AddSingleton(sp => new RedisKeys(sp.GetOptions<RedisOptions>().KeyPrefix));
-        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [ServiceDefaults.ReadyTag]);
+        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ServiceDefaults.DependencyTags(gatesReadiness));
         return builder;
     }
 
-    public static IHostApplicationBuilder AddLikesPostgres(this IHostApplicationBuilder builder, string daemon)
+    public static IHostApplicationBuilder AddLikesPostgres(this IHostApplicationBuilder builder, string daemon, bool gatesReadiness = true)
     {
         builder.Services.AddSectionOptions<PostgresOptions>();
         builder.Services.AddSingleton(sp =>
@@ -67,7 +69,7 @@ public static class StoreRegistration
             source.ConfigureTracing(t => t.EnableFirstResponseEvent(false));
             return source.Build();
         });
-        builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [ServiceDefaults.ReadyTag]);
+        builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ServiceDefaults.DependencyTags(gatesReadiness));
         return builder;
     }
 }

@@ -73,8 +73,10 @@ public static class LikesTopology
     };
 
     /// <summary>
-    /// Ack-all: acking a batch's last event acks the batch. MaxAckPending = batch size bounds what a dead
-    /// owner can hold; the loop applies that held range first when it starts (docs/architecture.md).
+    /// Ack-all: acking a batch's last event acks the batch. MaxAckPending bounds what a dead owner can hold;
+    /// the loop applies that held range first when it starts (docs/architecture.md). It is two batches, so
+    /// that a whole batch held by a dead owner still leaves the next owner room to fetch a batch (with one,
+    /// its fetch would wait until the held batch timed out after AckWait).
     /// MaxDeliver is unlimited here: the loop dead-letters an event that fails on its own, and a store
     /// outage must never exhaust deliveries.
     /// </summary>
@@ -88,7 +90,7 @@ public static class LikesTopology
             DeliverPolicy = ConsumerConfigDeliverPolicy.All,
             AckPolicy = ConsumerConfigAckPolicy.All,
             AckWait = consumer.AckWait,
-            MaxAckPending = consumer.BatchSize,
+            MaxAckPending = 2 * consumer.BatchSize,
             MaxDeliver = -1,
             NumReplicas = stream.Replicas,
         };

@@ -1,6 +1,8 @@
 using System.Net;
 using Likes.Fixtures;
 using Likes.Shared;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Xunit;
 
 namespace Likes.Edge.Tests;
@@ -215,10 +217,14 @@ public sealed class FeedStateTests(EdgeFixture edge) : IClassFixture<EdgeFixture
         => await ProblemAssert.IsValidationProblemAsync(await edge.Client.CountAsync(contentId, Tokens.For(Users.Next())), "contentId");
 
     [Fact]
-    public async Task Readiness_WithEveryStoreUp_IsReady()
+    public async Task Readiness_WithEveryStoreUp_IsReadyAndEveryDependencyHealthy()
     {
-        var ready = await Eventually.UntilAsync(() => edge.Client.GetAsync("/healthz/ready"), r => r.IsSuccessStatusCode, TimeSpan.FromSeconds(10), "edge ready");
+        await Eventually.UntilAsync(() => edge.Client.GetAsync("/healthz/ready"), r => r.IsSuccessStatusCode, TimeSpan.FromSeconds(10), "edge ready");
 
-        Assert.Contains("redis", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var dependencies = await edge.Host.Services.GetRequiredService<HealthCheckService>()
+            .CheckHealthAsync(r => r.Tags.Contains(ServiceDefaults.DependencyTag));
+
+        Assert.Equal(["nats", "postgres", "redis"], dependencies.Entries.Keys.Order());
+        Assert.Equal(HealthStatus.Healthy, dependencies.Status);
     }
 }

@@ -23,6 +23,11 @@ public sealed class ReadMetricsTests(EdgeFixture edge) : IClassFixture<EdgeFixtu
             Assert.Contains($$"""likes_edge_fallback_queries_total{kind="{{kind}}"}""", metrics, StringComparison.Ordinal);
         }
 
+        foreach (var answer in new[] { "definite_no", "maybe", "false_positive" })
+        {
+            Assert.Contains($$"""likes_edge_bloom_total{answer="{{answer}}"}""", metrics, StringComparison.Ordinal);
+        }
+
         Assert.Contains("likes_edge_ghost_cache_hits_total", metrics, StringComparison.Ordinal);
         Assert.Contains("""likes_edge_read_facts_total{source="redis"}""", metrics, StringComparison.Ordinal);
         Assert.Contains("""likes_edge_read_facts_total{source="postgres"}""", metrics, StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using Dapper;
 using Likes.Fixtures;
 using Likes.Shared;
+using Likes.Shared.Bloom;
 using Likes.Shared.Configuration;
 using Npgsql;
 using StackExchange.Redis;
@@ -51,6 +52,20 @@ public sealed class ReadStore(StackFixture stack)
     /// <summary>Writes a timeline as the reheater would (state, newest likes).</summary>
     public Task TimelineAsync(long userId, TimelineState state, IEnumerable<(long ContentId, long LikedAtMs)> newest)
         => new TimelineStore(stack.Redis, Keys, Microsoft.Extensions.Options.Options.Create(new TimelineOptions())).ReplaceAsync(userId, 0, state, [.. newest]);
+
+    /// <summary>Writes a Bloom filter of <paramref name="liked"/> as the reheater would, sized for <paramref name="capacity"/> ids.</summary>
+    public async Task FilterAsync(long userId, IEnumerable<long> liked, int capacity = 1000)
+    {
+        var filter = new BloomBitmap(BloomShape.For(capacity, 0.01));
+        foreach (var contentId in liked)
+        {
+            filter.Add(contentId);
+        }
+
+        await Redis.StringSetAsync(Keys.Bloom(userId), filter.ToBytes());
+    }
+
+    public Task<StoredFilter?> StoredFilterAsync(long userId) => StoredFilter.ReadAsync(Redis, Keys, userId);
 
     public async Task<string?> CounterAsync(long contentId) => await Redis.StringGetAsync(Keys.Counter(contentId));
 

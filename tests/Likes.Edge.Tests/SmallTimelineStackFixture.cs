@@ -1,7 +1,7 @@
 namespace Likes.Edge.Tests;
 
 /// <summary>The live stack with timelines of N = 10, so a user's likes outgrow their timeline after ten.</summary>
-public sealed class SmallTimelineStackFixture : LiveStackFixture
+public class SmallTimelineStackFixture : LiveStackFixture
 {
     public const int TimelineSize = 10;
 

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using Likes.Fixtures;
+using Likes.Shared;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Xunit;
 
 namespace Likes.Edge.Tests;
@@ -33,16 +36,18 @@ public sealed class StreamUnavailableTests(StackFixture stack) : IClassFixture<S
     }
 
     [Fact]
-    public async Task Readiness_WhenNatsIsUnreachable_IsNotReady()
+    public async Task Readiness_WhenNatsIsUnreachable_StaysReadyAndReportsTheDependencyDown()
     {
         await using var host = UnreachableNatsHost();
         using var client = host.CreateClient();
 
         var ready = await client.GetAsync("/healthz/ready");
-        var live = await client.GetAsync("/healthz/live");
+        var dependencies = await host.Services.GetRequiredService<HealthCheckService>()
+            .CheckHealthAsync(r => r.Tags.Contains(ServiceDefaults.DependencyTag));
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        // Reads still work and writes answer 503 themselves: the pod stays in the Service.
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal(HealthStatus.Unhealthy, dependencies.Entries["nats"].Status);
     }
 
     private EdgeHost UnreachableNatsHost() => EdgeHost.For(

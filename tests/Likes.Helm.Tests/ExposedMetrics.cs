@@ -36,7 +36,8 @@ public static class ExposedMetrics
         new("likes_edge_fallback_query_seconds", MetricType.Histogram, "edge", "kind"),
         new("likes_edge_ghost_cache_hits_total", MetricType.Counter, "edge"),
         new("likes_edge_read_facts_total", MetricType.Counter, "edge", "source"),
-        new("likes_reheat_requests_total", MetricType.Counter, "edge, persister", "requester"),
+        new("likes_reheat_requests_total", MetricType.Counter, "edge, persister, aggregator", "requester"),
+        new("likes_edge_bloom_total", MetricType.Counter, "edge", "answer"),
         new("likes_edge_dependency_up", MetricType.Gauge, "edge", "dependency"),
 
         // The consumers (shared/Consuming/ConsumerMetrics.cs), one set per worker, then each worker's own.
@@ -49,12 +50,15 @@ public static class ExposedMetrics
         new("likes_persister_counter_writes_total", MetricType.Counter, "persister"),
         new("likes_persister_counted_changes_total", MetricType.Counter, "persister"),
         new("likes_persister_counter_write_failures_total", MetricType.Counter, "persister"),
+        new("likes_persister_duplicate_likes_total", MetricType.Counter, "persister", "relation"),
 
         // The reheater.
         new("likes_reheater_requests_total", MetricType.Counter, "reheater", "outcome"),
         new("likes_reheater_rebuild_seconds", MetricType.Histogram, "reheater"),
         new("likes_reheater_likes_loaded_total", MetricType.Counter, "reheater"),
         new("likes_reheater_postgres_behind_total", MetricType.Counter, "reheater"),
+        new("likes_reheater_filters_built_total", MetricType.Counter, "reheater", "reason"),
+        new("likes_reheater_filter_likes_loaded_total", MetricType.Counter, "reheater"),
         new("likes_reheater_dependency_up", MetricType.Gauge, "reheater", "dependency"),
 
         // The reconciler. `job` is the Quartz job (recent, full): Prometheus stores it as exported_job.

@@ -10,18 +10,6 @@ using Xunit.Abstractions;
 
 namespace Likes.Reconciler.Tests;
 
-/// <summary>Figures are opt-in (<c>LIKES_FIGURES=1</c>): they load millions of rows and would slow every <c>./likes test</c>.</summary>
-public sealed class FiguresFactAttribute : FactAttribute
-{
-    public FiguresFactAttribute()
-    {
-        if (Environment.GetEnvironmentVariable("LIKES_FIGURES") != "1")
-        {
-            Skip = "figures run only with LIKES_FIGURES=1";
-        }
-    }
-}
-
 /// <summary>Runs alone: its timings mean little next to other tests.</summary>
 [CollectionDefinition(nameof(FullAuditFigures), DisableParallelization = true)]
 public sealed class FullAuditFiguresCollection;

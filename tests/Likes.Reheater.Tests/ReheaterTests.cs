@@ -5,6 +5,7 @@ using Likes.Fixtures;
 using Likes.Shared;
 using Likes.Shared.Reheating;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 using Xunit;
 using static aggregator::Likes.Aggregator.AggregatorRegistration;
@@ -14,50 +15,33 @@ namespace Likes.Reheater.Tests;
 
 public class ReheaterTests(StackFixture stack) : IClassFixture<StackFixture>, IAsyncLifetime
 {
-    private const int Size = 10;
-    private DaemonHost _reheater = null!;
+    private const int Size = ReheaterStack.Size;
+    private readonly ReheaterStack _stack = new(stack);
     private RedisKeys _keys = null!;
-
-    private Dictionary<string, string?> Configuration()
-    {
-        var c = stack.Configuration();
-        c["Timeline:Size"] = Size.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        c["Reheater:BehindAttempts"] = "3";
-        c["Reheater:BehindRetry"] = "00:00:00.050";
-        return c;
-    }
 
     public async Task InitializeAsync()
     {
-        _reheater = await DaemonHost.StartAsync("reheater", b => b.AddReheater(), Configuration());
-        _keys = new RedisKeys(stack.KeyPrefix);
+        await _stack.StartAsync();
+        _keys = _stack.Keys;
     }
 
-    public async Task DisposeAsync() => await _reheater.DisposeAsync();
+    public async Task DisposeAsync() => await _stack.DisposeAsync();
 
-    private IDatabase Redis => stack.Redis.GetDatabase();
+    private IDatabase Redis => _stack.Redis;
 
-    private async Task SeedAsync(long user, int likes, long firstContent)
-    {
-        await using var c = await stack.Postgres.OpenConnectionAsync();
-        for (var i = 0; i < likes; i++)
-        {
-            await c.ExecuteAsync("INSERT INTO likes VALUES (@user, @content, to_timestamp(@at / 1000.0))",
-                new { user, content = firstContent + i, at = 1_764_000_000_000L + i * 1000 });
-        }
-    }
+    private Dictionary<string, string?> Configuration() => _stack.Configuration();
 
-    private async Task<List<long>> TimelineAsync(long user)
-        => (await Redis.SortedSetRangeByRankAsync(_keys.Timeline(user), 0, -1, Order.Descending))
-            .Select(v => long.Parse((string)v!, System.Globalization.CultureInfo.InvariantCulture)).Where(id => id != 0).ToList();
+    private Task SeedAsync(long user, int likes, long firstContent) => _stack.SeedAsync(user, likes, firstContent);
 
-    private async Task<TimelineState> StateAsync(long user) => await _reheater.Services.GetRequiredService<TimelineStore>().StateAsync(user);
+    private Task<List<long>> TimelineAsync(long user) => _stack.TimelineAsync(user);
+
+    private Task<TimelineState> StateAsync(long user) => _stack.StateAsync(user);
 
     [Fact]
     public async Task ARequestedRebuild_LoadsEveryLikeOfALightUser_AsComplete()
     {
         await SeedAsync(1, 7, 100);
-        await new ReheatRequests(stack.Nats, Microsoft.Extensions.Options.Options.Create(stack.Stream)).RequestTimelineAsync(1, "test");
+        await new ReheatRequests(stack.Nats, Microsoft.Extensions.Options.Options.Create(stack.Stream), NullLogger<ReheatRequests>.Instance).RequestAsync(new ReheatRequest(1), "test");
 
         await Eventually.UntilAsync(async () => await StateAsync(1) == TimelineState.Complete, what: "timeline rebuilt");
         Assert.Equal(Enumerable.Range(100, 7).Select(i => (long)i).Reverse(), await TimelineAsync(1));
@@ -67,7 +51,7 @@ public class ReheaterTests(StackFixture stack) : IClassFixture<StackFixture>, IA
     public async Task AHeavyUser_GetsTheNewestN_AsTruncated()
     {
         await SeedAsync(2, Size + 30, 200);
-        var outcome = await _reheater.Services.GetRequiredService<TimelineRebuilder>().RebuildAsync(2, CancellationToken.None);
+        var outcome = await _stack.Rebuilder.RebuildAsync(new ReheatRequest(2), CancellationToken.None);
 
         Assert.Equal(RebuildOutcome.Rebuilt, outcome);
         Assert.Equal(TimelineState.Truncated, await StateAsync(2));
@@ -81,7 +65,7 @@ public class ReheaterTests(StackFixture stack) : IClassFixture<StackFixture>, IA
         // The aggregator applied through sequence 50; PostgreSQL's position for the partition is still 0.
         await Redis.SortedSetAddAsync(_keys.Timeline(3), [new("0", TimelineStore.SentinelScore(TimelineState.Partial, 50)), new("999", 1)]);
 
-        var outcome = await _reheater.Services.GetRequiredService<TimelineRebuilder>().RebuildAsync(3, CancellationToken.None);
+        var outcome = await _stack.Rebuilder.RebuildAsync(new ReheatRequest(3), CancellationToken.None);
 
         Assert.Equal(RebuildOutcome.StillBehind, outcome);
         Assert.Equal([999L], await TimelineAsync(3));
@@ -93,21 +77,21 @@ public class ReheaterTests(StackFixture stack) : IClassFixture<StackFixture>, IA
         await SeedAsync(4, 3, 400);
         await Redis.StringSetAsync(_keys.RebuildLock(4), "another-replica", TimeSpan.FromSeconds(30));
 
-        var outcome = await _reheater.Services.GetRequiredService<TimelineRebuilder>().RebuildAsync(4, CancellationToken.None);
+        var outcome = await _stack.Rebuilder.RebuildAsync(new ReheatRequest(4), CancellationToken.None);
 
         Assert.Equal(RebuildOutcome.Busy, outcome);
         Assert.Equal(TimelineState.Missing, await StateAsync(4));
     }
 
     [Fact]
-    public async Task RebuildsInterleavedWithTheAggregator_NeverLoseALike()
+    public async Task RebuildsInterleavedWithTheAggregator_NeverLoseALike_FromTimelineOrFilter()
     {
         const long user = 5;
         var config = Configuration();
         await using var aggregatorHost = await DaemonHost.StartAsync("aggregator", b => b.AddAggregator(), config);
         await using var persisterHost = await DaemonHost.StartAsync("persister", b => b.AddPersister(), config);
         var events = new EventPublisher(stack.JetStream, stack.Stream);
-        var rebuilder = _reheater.Services.GetRequiredService<TimelineRebuilder>();
+        var rebuilder = _stack.Rebuilder;
 
         var publishing = Task.Run(async () =>
         {
@@ -116,18 +100,22 @@ public class ReheaterTests(StackFixture stack) : IClassFixture<StackFixture>, IA
                 await events.PublishAsync(i % 4 == 3 ? events.Unlike(user, 500 + i - 1) : events.Like(user, 500 + i));
             }
         });
-        while (!publishing.IsCompleted)
+        for (var round = 0; !publishing.IsCompleted; round++)
         {
-            await Redis.KeyDeleteAsync(_keys.Timeline(user));
-            await rebuilder.RebuildAsync(user, CancellationToken.None);
+            // Every other round the filter goes too: whatever survives must still hold every like.
+            await Redis.KeyDeleteAsync(round % 2 == 0 ? [_keys.Timeline(user)] : [_keys.Timeline(user), _keys.Bloom(user)]);
+            await rebuilder.RebuildAsync(new ReheatRequest(user), CancellationToken.None);
         }
 
         await publishing;
         await Eventually.UntilAsync(async () => await events.PendingAsync("aggregator") == 0 && await events.PendingAsync("persister") == 0, what: "caught up");
-        await rebuilder.RebuildAsync(user, CancellationToken.None);
+        await rebuilder.RebuildAsync(new ReheatRequest(user), CancellationToken.None);
 
         await using var c = await stack.Postgres.OpenConnectionAsync();
         var truth = (await c.QueryAsync<long>("SELECT content_id FROM likes WHERE user_id = @user ORDER BY created_at DESC, content_id DESC LIMIT @Size", new { user, Size })).ToList();
         Assert.Equal(truth, await TimelineAsync(user));
+        var filter = await _stack.FilterAsync(user);
+        Assert.NotNull(filter);
+        Assert.All(await _stack.LikesInPostgresAsync(user), content => Assert.True(filter.MightContain(content), $"filter misses {content}"));
     }
 }

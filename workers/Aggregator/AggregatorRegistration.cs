@@ -1,6 +1,7 @@
 using Likes.Shared;
 using Likes.Shared.Configuration;
 using Likes.Shared.Consuming;
+using Likes.Shared.Reheating;
 
 namespace Likes.Aggregator;
 
@@ -13,6 +14,7 @@ public static class AggregatorRegistration
         builder.AddLikesRedis("aggregator");
         builder.Services.AddSectionOptions<TimelineOptions>();
         builder.Services.AddSingleton<TimelineStore>();
+        builder.Services.AddSingleton<ReheatRequests>();
         builder.Services.AddSingleton<AggregatorMetrics>();
         builder.AddEventConsumer<TimelineBatchHandler>("aggregator");
         return builder;

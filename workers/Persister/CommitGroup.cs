@@ -18,15 +18,17 @@ public sealed partial class CommitGroup : IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly LikeWriter _writer;
     private readonly CounterStore _counters;
+    private readonly ColdDuplicates _coldDuplicates;
     private readonly PersisterMetrics _metrics;
     private readonly PersisterOptions _options;
     private readonly ILogger<CommitGroup> _logger;
     private readonly Task _loop;
 
-    public CommitGroup(LikeWriter writer, CounterStore counters, PersisterMetrics metrics, IOptions<PersisterOptions> options, ILogger<CommitGroup> logger)
+    public CommitGroup(LikeWriter writer, CounterStore counters, ColdDuplicates coldDuplicates, PersisterMetrics metrics, IOptions<PersisterOptions> options, ILogger<CommitGroup> logger)
     {
         _writer = writer;
         _counters = counters;
+        _coldDuplicates = coldDuplicates;
         _metrics = metrics;
         _options = options.Value;
         _logger = logger;
@@ -105,6 +107,16 @@ public sealed partial class CommitGroup : IAsyncDisposable
             _metrics.CounterWriteFailed();
             CounterWriteFailed(_logger, ex, outcome.Counts.Count);
         }
+
+        // A hint, like the counters never a reason to hold the batch: a lost one is asked again by the next cold read.
+        try
+        {
+            await _coldDuplicates.RequestRebuildsAsync(outcome.Duplicates).WaitAsync(_options.CounterWriteTimeout);
+        }
+        catch (Exception ex)
+        {
+            ColdDuplicatesUnchecked(_logger, ex, outcome.Duplicates.Count);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -121,4 +133,8 @@ public sealed partial class CommitGroup : IAsyncDisposable
     [LoggerMessage(EventId = 200, Level = LogLevel.Warning,
         Message = "Committed a group but could not write {Contents} counters to Redis; the reconciler will repair them")]
     private static partial void CounterWriteFailed(ILogger logger, Exception exception, int contents);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning,
+        Message = "Committed a group but could not check {Duplicates} duplicate likes against Redis; reads of cold relations still ask PostgreSQL and request rebuilds")]
+    private static partial void ColdDuplicatesUnchecked(ILogger logger, Exception exception, int duplicates);
 }

@@ -8,7 +8,7 @@ namespace Likes.Persister;
 
 /// <summary>
 /// Writes a collapsed batch to PostgreSQL in one transaction and one round trip: unlikes deleted and likes
-/// inserted with arrays (<c>unnest</c>), the count rows (locked in content order) moved by exactly what <c>RETURNING</c> says changed,
+/// inserted with arrays (<c>unnest</c>; a like whose row exists is named as a duplicate, with the row's time), the count rows (locked in content order) moved by exactly what <c>RETURNING</c> says changed,
 /// the partition's stream position recorded, then the absolute counts of every touched content read back. Replaying it changes nothing (I4): a
 /// like already there inserts nothing, an unlike of nothing deletes nothing, so no count moves.
 /// </summary>
@@ -33,11 +33,15 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
             WHERE l.user_id = d.user_id AND l.content_id = d.content_id
             RETURNING l.content_id
         ), inserted AS (
+            -- A like whose row exists changes nothing: the no-op update (same time) only makes RETURNING
+            -- name it, with the existing like's time, so the persister can tell whether Redis has it.
             INSERT INTO likes (user_id, content_id, created_at)
             SELECT user_id, content_id, to_timestamp(at_ms / 1000.0)
             FROM unnest(@like_users, @like_contents, @like_times) AS i(user_id, content_id, at_ms)
-            ON CONFLICT (user_id, content_id) DO NOTHING
-            RETURNING content_id
+            ON CONFLICT (user_id, content_id) DO UPDATE SET created_at = likes.created_at
+            RETURNING user_id, content_id, created_at, xmax = 0 AS is_new
+        ), duplicates AS (
+            SELECT user_id, content_id, (extract(epoch FROM created_at) * 1000)::bigint AS at_ms FROM inserted WHERE NOT is_new
         ), relikes AS (
             -- A re-like (the batch unliked the pair first) takes the new like's time; only a new row counts.
             INSERT INTO likes (user_id, content_id, created_at)
@@ -46,7 +50,7 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
             ON CONFLICT (user_id, content_id) DO UPDATE SET created_at = excluded.created_at
             RETURNING content_id, xmax = 0 AS is_new
         ), liked AS (
-            SELECT content_id FROM inserted
+            SELECT content_id FROM inserted WHERE is_new
             UNION ALL SELECT content_id FROM relikes WHERE is_new
         ), deltas AS (
             SELECT content_id, sum(delta) AS delta
@@ -61,7 +65,8 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
             WHERE k.content_id = d.content_id
             RETURNING 1
         )
-        SELECT (SELECT count(*) FROM liked)::int, (SELECT count(*) FROM unliked)::int, (SELECT count(*) FROM updated)::int
+        SELECT (SELECT count(*) FROM liked)::int, (SELECT count(*) FROM unliked)::int, (SELECT count(*) FROM updated)::int,
+               array(SELECT user_id FROM duplicates), array(SELECT content_id FROM duplicates), array(SELECT at_ms FROM duplicates)
         """;
 
     private const string PositionSql = """
@@ -113,6 +118,15 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
         await reader.ReadAsync(cancellationToken);
         var inserted = reader.GetInt32(0);
         var deleted = reader.GetInt32(1);
+        var duplicateUsers = reader.GetFieldValue<long[]>(3);
+        var duplicateContents = reader.GetFieldValue<long[]>(4);
+        var duplicateTimes = reader.GetFieldValue<long[]>(5);
+        var duplicates = new DuplicateLike[duplicateUsers.Length];
+        for (var i = 0; i < duplicates.Length; i++)
+        {
+            duplicates[i] = new DuplicateLike(duplicateUsers[i], duplicateContents[i], duplicateTimes[i]);
+        }
+
         // The position upsert returns no rows, so the next result set is the counts.
         await reader.NextResultAsync(cancellationToken);
         var counts = new List<KeyValuePair<long, CounterValue>>(contents.Length);
@@ -121,7 +135,7 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
             counts.Add(new(reader.GetInt64(0), new CounterValue(reader.GetInt64(1), reader.GetInt64(2))));
         }
 
-        return new PersistOutcome(inserted, deleted, counts);
+        return new PersistOutcome(inserted, deleted, counts, duplicates);
     }
 
     private static NpgsqlParameter<long[]> Array(string name, IEnumerable<long> values)

@@ -11,8 +11,17 @@ public sealed class PersisterMetrics
     private readonly Counter _countedChanges = Metrics.CreateCounter("likes_persister_counted_changes_total", "Likes and unlikes that moved a count; divided by counter writes, the coalescing factor.");
     private readonly Counter _counterFailures = Metrics.CreateCounter("likes_persister_counter_write_failures_total", "Batches whose counter write to Redis failed after commit (the reconciler repairs them).");
 
+    private readonly Counter _duplicates = Metrics.CreateCounter("likes_persister_duplicate_likes_total",
+        "Likes whose row already existed (they change nothing), by whether Redis had the relation: hot, or cold (a timeline rebuild was requested).", "relation");
+
     private readonly Histogram _groupBatches = Metrics.CreateHistogram("likes_persister_group_batches", "Partition batches committed together in one transaction.",
         new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64] });
+
+    public PersisterMetrics()
+    {
+        _duplicates.WithLabels("hot");
+        _duplicates.WithLabels("cold");
+    }
 
     public void Committed(PersistOutcome outcome, int batches, TimeSpan elapsed)
     {
@@ -26,4 +35,10 @@ public sealed class PersisterMetrics
     public void CountersWritten(int writes) => _counterWrites.Inc(writes);
 
     public void CounterWriteFailed() => _counterFailures.Inc();
+
+    public void Duplicates(int hot, int cold)
+    {
+        _duplicates.WithLabels("hot").Inc(hot);
+        _duplicates.WithLabels("cold").Inc(cold);
+    }
 }

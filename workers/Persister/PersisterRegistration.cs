@@ -1,6 +1,7 @@
 using Likes.Shared;
 using Likes.Shared.Configuration;
 using Likes.Shared.Consuming;
+using Likes.Shared.Reheating;
 
 namespace Likes.Persister;
 
@@ -15,6 +16,8 @@ public static class PersisterRegistration
         builder.Services.AddSectionOptions<PersisterOptions>();
         builder.Services.AddSingleton<LikeWriter>();
         builder.Services.AddSingleton<CounterStore>();
+        builder.Services.AddSingleton<ReheatRequests>();
+        builder.Services.AddSingleton<ColdDuplicates>();
         builder.Services.AddSingleton<PersisterMetrics>();
         builder.Services.AddSingleton<CommitGroup>();
         builder.AddEventConsumer<PersistBatchHandler>("persister");

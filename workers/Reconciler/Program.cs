@@ -12,5 +12,8 @@ builder.AddReconciler();
 
 var app = builder.Build();
 app.MapServiceDefaults();
+
+// The series exist from the first scrape, not from the first job run minutes later.
+app.Services.GetRequiredService<ReconcilerMetrics>();
 await app.RunAsync();
 return 0;

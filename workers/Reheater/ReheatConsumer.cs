@@ -83,16 +83,25 @@ public sealed partial class ReheatConsumer(
     {
         try
         {
-            if (!ReheatRequests.TryParse(msg.Data ?? [], out var userId))
+            if (!ReheatRequest.TryParse(msg.Data ?? [], out var request))
             {
-                metrics.Taken(RebuildOutcome.AlreadyWhole);
+                metrics.Taken(RebuildOutcome.Invalid);
+                InvalidRequest(logger, msg.Data?.Length ?? 0);
                 await msg.AckTerminateAsync(cancellationToken: ct);
                 return;
             }
 
-            var outcome = await rebuilder.RebuildAsync(userId, ct);
+            var outcome = await rebuilder.RebuildAsync(request, ct);
             metrics.Taken(outcome);
-            await msg.AckAsync(cancellationToken: ct);
+            if (outcome == RebuildOutcome.StillBehind)
+            {
+                // PostgreSQL has not caught up with the timeline yet: ask again later rather than drop it (MaxDeliver bounds it).
+                await msg.NakAsync(new AckOpts { NakDelay = options.Value.StillBehindRedelivery }, ct);
+            }
+            else
+            {
+                await msg.AckAsync(cancellationToken: ct);
+            }
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
@@ -111,6 +120,9 @@ public sealed partial class ReheatConsumer(
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Reheat stream unavailable; retrying in {DelayMs:F0} ms")]
     private static partial void StreamUnavailable(ILogger logger, Exception exception, double delayMs);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Dropped a reheat request that is not \"<user id>\" or \"<user id> refresh\" ({Bytes} bytes)")]
+    private static partial void InvalidRequest(ILogger logger, int bytes);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "A timeline rebuild failed; the request will be redelivered")]
     private static partial void RebuildFailed(ILogger logger, Exception exception);

@@ -26,6 +26,10 @@ public sealed class ReheaterOptions : ISectionOptions
     [Range(1, 100)]
     public int BehindAttempts { get; set; } = 25;
 
+    /// <summary>A request still behind after every attempt comes back after this long (up to the consumer's MaxDeliver).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan StillBehindRedelivery { get; set; } = TimeSpan.FromSeconds(1);
+
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan AckWait { get; set; } = TimeSpan.FromSeconds(30);
 

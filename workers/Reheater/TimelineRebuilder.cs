@@ -1,26 +1,36 @@
+using System.Diagnostics;
 using Likes.Shared;
+using Likes.Shared.Bloom;
+using Likes.Shared.Reheating;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Likes.Reheater;
 
 /// <summary>
-/// Rebuilds one user's timeline from PostgreSQL: one rebuild per user at a time across every replica (a
-/// Redis lock), skipped when the timeline is already whole, retried while PostgreSQL is behind what the
-/// timeline holds, and written atomically.
+/// Rebuilds one user's Redis state from PostgreSQL: the timeline (newest N) and, for a heavy user, the Bloom
+/// filter of all their likes. One rebuild per user at a time across every replica (a Redis lock); skipped
+/// when the state is already whole (a complete timeline, or a truncated one with a filter that fits) unless
+/// the request is a refresh; retried while PostgreSQL is behind what the timeline holds; timeline and filter
+/// written in one atomic step. A filter that still fits is kept (it holds every like: the aggregator adds
+/// each new one); a missing or overfull one is built again, sized for the user's likes now.
 /// </summary>
 public sealed class TimelineRebuilder(
     TimelineSource source,
     TimelineStore timelines,
+    FilterStore filters,
     IConnectionMultiplexer redis,
     RedisKeys keys,
     IOptions<ReheaterOptions> options,
+    IOptions<BloomOptions> bloom,
     ReheaterMetrics metrics)
 {
-    public async Task<RebuildOutcome> RebuildAsync(long userId, CancellationToken cancellationToken)
+    public async Task<RebuildOutcome> RebuildAsync(ReheatRequest request, CancellationToken cancellationToken)
     {
-        var state = await timelines.StateAsync(userId);
-        if (state is TimelineState.Complete or TimelineState.Truncated)
+        var userId = request.UserId;
+        var (state, filter) = await filters.InspectAsync(userId);
+        var whole = state == TimelineState.Complete || (state == TimelineState.Truncated && filter == BloomFilterState.Fit);
+        if (whole && !request.Refresh)
         {
             return RebuildOutcome.AlreadyWhole;
         }
@@ -37,13 +47,24 @@ public sealed class TimelineRebuilder(
         {
             for (var attempt = 1; attempt <= options.Value.BehindAttempts; attempt++)
             {
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var snapshot = await source.ReadAsync(userId, timelines.Size, cancellationToken);
+                var started = Stopwatch.GetTimestamp();
+                var snapshot = await source.ReadAsync(userId, timelines.Size, filter == BloomFilterState.Fit ? null : EmptyFilter, cancellationToken);
                 var complete = snapshot.Newest.Count <= timelines.Size;
                 var newest = complete ? snapshot.Newest : snapshot.Newest.Take(timelines.Size).ToList();
-                if (await timelines.ReplaceAsync(userId, snapshot.Covers, complete ? TimelineState.Complete : TimelineState.Truncated, newest))
+                var change = complete ? FilterChange.Drop : snapshot.Filter is null ? FilterChange.Keep : FilterChange.Swap;
+                if (snapshot.Filter is { } built)
                 {
-                    metrics.Rebuilt(newest.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                    await filters.StageAsync(userId, built.ToBytes(), options.Value.LockTtl);
+                }
+
+                if (await timelines.ReplaceAsync(userId, snapshot.Covers, complete ? TimelineState.Complete : TimelineState.Truncated, newest, change))
+                {
+                    metrics.Rebuilt(newest.Count, Stopwatch.GetElapsedTime(started));
+                    if (snapshot.Filter is { } swapped)
+                    {
+                        metrics.FilterBuilt(filter, swapped);
+                    }
+
                     return RebuildOutcome.Rebuilt;
                 }
 
@@ -60,6 +81,9 @@ public sealed class TimelineRebuilder(
                 [lockKey], [token]);
         }
     }
+
+    private BloomBitmap EmptyFilter(long likes)
+        => new(BloomShape.For((long)Math.Ceiling(likes * bloom.Value.Headroom), bloom.Value.FalsePositiveRate));
 }
 
 public enum RebuildOutcome
@@ -68,4 +92,7 @@ public enum RebuildOutcome
     AlreadyWhole,
     Busy,
     StillBehind,
+
+    /// <summary>Not a request at all: dropped with a log line.</summary>
+    Invalid,
 }

@@ -1,8 +1,11 @@
+using Likes.Shared.Bloom;
+
 namespace Likes.Reheater;
 
 /// <summary>
 /// A user's newest likes read from PostgreSQL (at most N + 1, to know whether there are more than N), and
 /// the stream sequence the snapshot covers (the persister's position for the user's partition, read in the
-/// same transaction).
+/// same transaction); with a Bloom filter of every like of the user when one was asked for and there are
+/// more than N, from the same transaction.
 /// </summary>
-public sealed record TimelineSnapshot(ulong Covers, IReadOnlyList<(long ContentId, long LikedAtMs)> Newest);
+public sealed record TimelineSnapshot(ulong Covers, IReadOnlyList<(long ContentId, long LikedAtMs)> Newest, BloomBitmap? Filter = null);

@@ -1,4 +1,5 @@
 using System.Data;
+using Likes.Shared.Bloom;
 using Likes.Shared.Configuration;
 using Likes.Shared.Partitioning;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,12 @@ using Npgsql;
 
 namespace Likes.Reheater;
 
-/// <summary>Reads a user's snapshot from PostgreSQL: one repeatable-read transaction, two index-only-ish queries.</summary>
+/// <summary>
+/// Reads a user's snapshot from PostgreSQL in one repeatable-read transaction, on the primary key and
+/// likes_user_newest: the partition's position and the newest N + 1 likes; for a filter, also how many
+/// likes the user has and then every liked content id, streamed into the filter row by row (memory: the
+/// filter's size, never the list of ids).
+/// </summary>
 public sealed class TimelineSource(NpgsqlDataSource postgres, IOptions<StreamOptions> stream)
 {
     private const string PositionSql = "SELECT sequence FROM stream_positions WHERE consumer = 'persister' AND partition = @partition";
@@ -18,7 +24,12 @@ public sealed class TimelineSource(NpgsqlDataSource postgres, IOptions<StreamOpt
         LIMIT @take
         """;
 
-    public async Task<TimelineSnapshot> ReadAsync(long userId, int size, CancellationToken cancellationToken)
+    private const string CountSql = "SELECT count(*) FROM likes WHERE user_id = @user";
+
+    private const string AllSql = "SELECT content_id FROM likes WHERE user_id = @user";
+
+    /// <param name="filterFor">When given and the user has more than <paramref name="size"/> likes: the empty filter for that many likes, to fill.</param>
+    public async Task<TimelineSnapshot> ReadAsync(long userId, int size, Func<long, BloomBitmap>? filterFor, CancellationToken cancellationToken)
     {
         await using var connection = await postgres.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
@@ -39,7 +50,23 @@ public sealed class TimelineSource(NpgsqlDataSource postgres, IOptions<StreamOpt
             }
         }
 
+        BloomBitmap? filter = null;
+        if (filterFor is not null && rows.Count > size)
+        {
+            await using var count = new NpgsqlCommand(CountSql, connection, tx);
+            count.Parameters.AddWithValue("user", userId);
+            filter = filterFor((long)(await count.ExecuteScalarAsync(cancellationToken))!);
+
+            await using var all = new NpgsqlCommand(AllSql, connection, tx);
+            all.Parameters.AddWithValue("user", userId);
+            await using var reader = await all.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                filter.Add(reader.GetInt64(0));
+            }
+        }
+
         await tx.CommitAsync(cancellationToken);
-        return new TimelineSnapshot(covers, rows);
+        return new TimelineSnapshot(covers, rows, filter);
     }
 }

@@ -56,7 +56,7 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
         table.AddRow("write latency p50 / p99 / max", $"{latency.P50:F2} / {latency.P99:F2} / {latency.Max:F1} ms");
         table.AddRow("likes that should exist", $"{expected:N0} on {report.Contents:N0} contents");
         table.AddRow("in PostgreSQL", $"{report.Rows:N0} (lost {report.Lost}, unexpected {report.Extra})");
-        table.AddRow("contents with count drift", $"{report.DriftContents} (Redis vs stored count vs COUNT(*))");
+        table.AddRow("contents with count drift", $"{report.DriftContents} (Redis vs stored count vs COUNT(*)); {report.MissingCounters} without a Redis counter");
         table.AddRow("caught up after the load", $"{settle.TotalSeconds:F1} s");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(report.Exact

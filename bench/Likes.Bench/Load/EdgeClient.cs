@@ -27,11 +27,20 @@ public sealed class EdgeClient : IDisposable
     }
 
     public async Task<int> LikeAsync(long user, long content, bool like, CancellationToken ct)
+        => (await WriteAsync(user, content, like, idempotencyKey: null, ct)).Status;
+
+    /// <summary>A like or unlike, optionally with an <c>Idempotency-Key</c>; the status and the <c>Retry-After</c> of a 429 or 503.</summary>
+    public async Task<WriteAnswer> WriteAsync(long user, long content, bool like, string? idempotencyKey, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(like ? HttpMethod.Put : HttpMethod.Delete, $"/v1/likes/{content}");
         request.Headers.Authorization = Token(user);
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
         using var response = await _http.SendAsync(request, ct);
-        return (int)response.StatusCode;
+        return new WriteAnswer((int)response.StatusCode, response.Headers.RetryAfter?.Delta);
     }
 
     public async Task<(int Status, string Body)> GetAsync(long user, string path, CancellationToken ct)
@@ -47,3 +56,5 @@ public sealed class EdgeClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 }
+
+public readonly record struct WriteAnswer(int Status, TimeSpan? RetryAfter);

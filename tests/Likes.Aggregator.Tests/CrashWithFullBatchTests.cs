@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using Likes.Fixtures;
+using Likes.Shared.Partitioning;
+using Xunit;
+
+namespace Likes.Aggregator.Tests;
+
+/// <summary>
+/// A worker gone while holding a whole batch unacked (it fetched a full batch, then its store failed): the
+/// next owner applies the held batch and goes on at once, without waiting for JetStream to redeliver it
+/// after AckWait. Found by the fault suite: with MaxAckPending equal to the batch size the held batch left
+/// no room, and the next owner's fetch hung until the held events timed out.
+/// </summary>
+public class CrashWithFullBatchTests(StackFixture fixture) : IClassFixture<StackFixture>
+{
+    private const int BatchSize = 20;
+
+    private static readonly TimeSpan AckWait = TimeSpan.FromMinutes(1);
+
+    private readonly Dictionary<string, string?> _settings = new()
+    {
+        ["Consumer:BatchSize"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Consumer:AckWait"] = AckWait.ToString(),
+    };
+
+    [Fact]
+    public async Task AFullBatchHeldByAGoneOwner_IsAppliedAndTheNextOwnerGoesOn_WellBeforeAckWait()
+    {
+        var publisher = new EventPublisher(fixture.JetStream, fixture.Stream);
+        var partition = Partitioner.PartitionOf(1, fixture.Stream.Partitions);
+        var users = Enumerable.Range(1, 10_000).Where(u => Partitioner.PartitionOf(u, fixture.Stream.Partitions) == partition).Take(3 * BatchSize).ToList();
+        var durable = $"aggregator-p{partition}";
+
+        var unreachableRedis = new Dictionary<string, string?>(_settings) { ["Redis:Configuration"] = "127.0.0.1:1,abortConnect=false,connectTimeout=200" };
+        await publisher.PublishAsync(users.Take(2 * BatchSize).Select(u => publisher.Like(u, 7)));
+        await using (await Aggregators.StartAsync(fixture, unreachableRedis))
+        {
+            await Eventually.UntilAsync(async () => (await fixture.JetStream.GetConsumerAsync(fixture.Stream.Name, durable)).Info.NumAckPending,
+                n => n == BatchSize, TimeSpan.FromSeconds(20), "a whole batch delivered and held");
+        }
+
+        await publisher.PublishAsync(users.Skip(2 * BatchSize).Select(u => publisher.Like(u, 7)));
+        var clock = Stopwatch.StartNew();
+        await using (await Aggregators.StartAsync(fixture, _settings))
+        {
+            await Aggregators.CaughtUpAsync(publisher, timeout: AckWait / 3);
+        }
+
+        Assert.True(clock.Elapsed < AckWait / 3, $"caught up after {clock.Elapsed.TotalSeconds:F0} s");
+        var reader = new TimelineReader(fixture);
+        foreach (var user in users)
+        {
+            Assert.NotNull(await reader.ScoreAsync(user, 7));
+        }
+    }
+}

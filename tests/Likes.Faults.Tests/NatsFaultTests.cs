@@ -1,0 +1,38 @@
+using Likes.Faults.Tests.Load;
+using Likes.Faults.Tests.Scenarios;
+using Likes.Faults.Tests.Stack;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Likes.Faults.Tests;
+
+/// <summary>The stream is where a write becomes durable: without it the edge says so (503), and reads go on.</summary>
+[Collection(PrivateStackCollection.Name)]
+public sealed class NatsFaultTests(PrivateStack stack, ITestOutputHelper output)
+{
+    /// <summary>The edge's default publish timeout, plus room for a loaded machine.</summary>
+    private static readonly TimeSpan PublishTimeoutAndMargin = TimeSpan.FromSeconds(2) + TimeSpan.FromSeconds(1.5);
+
+    [Fact]
+    public async Task NatsKilledAndRestarted_WritesAre503WithRetryAfter_ReadsUnaffected_NothingAcknowledgedLost()
+    {
+        var plan = new FaultPlan(8, "NATS killed, restarted", "SIGKILL of nats-server under load; restarted on its store",
+            c => c.Faults.KillAsync("nats"),
+            c => c.Faults.RestartMissingAsync());
+
+        var run = await ScenarioRun.RunAsync(stack, plan, output);
+
+        run.AssertInvariants();
+        var writes = run.DuringFault(RequestKind.Write).ToList();
+        Assert.Contains(writes, w => w.Status == 503);
+        Assert.All(writes.Where(w => w.Status != 202), w =>
+        {
+            Assert.Equal(503, w.Status);
+            Assert.NotNull(w.RetryAfter);
+            Assert.True(w.Latency <= PublishTimeoutAndMargin, $"a 503 took {w.Latency.TotalSeconds:F1} s");
+        });
+        var reads = run.DuringFault(RequestKind.Read).ToList();
+        Assert.NotEmpty(reads);
+        Assert.All(reads, r => Assert.True(r is { Status: 200, Degraded: false }, $"read answered {r.Status}{(r.Degraded ? ", degraded" : string.Empty)}"));
+    }
+}

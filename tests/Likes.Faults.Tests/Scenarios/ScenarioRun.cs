@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Likes.Bench.Checks;
+using Likes.Bench.Load;
+using Likes.Faults.Tests.Load;
+using Likes.Faults.Tests.Stack;
+using Likes.Fixtures;
+using Likes.Shared;
+using Likes.Shared.Configuration;
+using NATS.Client.JetStream;
+using Npgsql;
+using StackExchange.Redis;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Likes.Faults.Tests.Scenarios;
+
+/// <summary>
+/// Runs one plan: load through the edge, the fault after a warm-up, recovery after a hold, load until every
+/// answer is normal and every daemon ready again; then the consumers catch up, one reconcile run (the full
+/// audit, as an operator runs it), and the checks: every acknowledged write in PostgreSQL, counts exact in
+/// PostgreSQL and Redis, no read answered 5xx. The answers and fault times stay available for the plan's
+/// own assertions (the degradation contract).
+/// </summary>
+public sealed class ScenarioRun
+{
+    private ScenarioRun(ScenarioResult result, Answers answers, TimeSpan injectedAt, TimeSpan recoveringAt)
+    {
+        Result = result;
+        Answers = answers;
+        InjectedAt = injectedAt;
+        RecoveringAt = recoveringAt;
+    }
+
+    public ScenarioResult Result { get; }
+
+    public Answers Answers { get; }
+
+    public TimeSpan InjectedAt { get; }
+
+    public TimeSpan RecoveringAt { get; }
+
+    /// <summary>Answers to requests sent while the fault was in place.</summary>
+    public IEnumerable<Answer> DuringFault(RequestKind kind) => Answers.Between(InjectedAt, RecoveringAt, kind);
+
+    public static async Task<ScenarioRun> RunAsync(PrivateStack stack, FaultPlan plan, ITestOutputHelper output)
+    {
+        var size = FaultSize.Current;
+        await stack.EnsureUpAsync();
+        var idBase = stack.NextIdBase();
+        var clock = Stopwatch.StartNew();
+        var history = new History();
+        var answers = new Answers();
+        var context = new FaultContext(stack, size, idBase, history, clock);
+        using var edge = new EdgeClient(stack.Edge, Tokens.DevelopmentKey, size.Clients);
+        var load = new FaultLoad(edge, size, plan.Shape, idBase, history, answers, clock);
+        var readiness = new ReadinessMonitor(stack, clock);
+
+        using var stop = new CancellationTokenSource();
+        var monitoring = readiness.RunAsync(stop.Token);
+        var loading = load.RunAsync(stop.Token);
+        LoadResult result;
+        TimeSpan injectedAt, recoveringAt, quietSince;
+        try
+        {
+            await Task.Delay(size.Warmup);
+            injectedAt = clock.Elapsed;
+            await plan.Inject(context);
+            await Task.Delay(size.Hold);
+            recoveringAt = clock.Elapsed;
+            await plan.Recover(context);
+
+            var deadline = clock.Elapsed + size.RecoveryLimit;
+            TimeSpan LastTrouble() => new[] { recoveringAt, answers.LastAbnormal ?? TimeSpan.Zero, readiness.LastNotReady ?? TimeSpan.Zero }.Max();
+            while (clock.Elapsed - LastTrouble() < size.Quiet && clock.Elapsed < deadline)
+            {
+                await Task.Delay(100);
+            }
+
+            quietSince = LastTrouble();
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            result = await loading;
+            await monitoring;
+        }
+
+        var recovered = clock.Elapsed - quietSince >= size.Quiet;
+        var trouble = new[] { answers.LastAbnormal ?? TimeSpan.Zero, readiness.LastNotReady ?? TimeSpan.Zero }.Max();
+        var recovery = trouble > injectedAt ? trouble - injectedAt : TimeSpan.Zero;
+
+        var pending = await CatchUpAsync(stack, size);
+        var reconcile = await stack.ScriptAsync("""
+            mapfile -t vars < <(_fleet_env); rc=0
+            env "${vars[@]}" ASPNETCORE_ENVIRONMENT=Production dotnet "$(_dll Likes.Reconciler)" reconcile --full || rc=$?
+            echo "reconcile exit code $rc"
+            """);
+
+        var (final, undetermined) = history.Expected();
+        await using var postgres = NpgsqlDataSource.Create(stack.Postgres);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.Redis);
+        var exactness = await new Exactness(postgres, redis, new RedisKeys(new RedisOptions().KeyPrefix))
+            .CheckAsync(final, load.FirstContent, load.LastContent, undetermined);
+
+        var c = CultureInfo.InvariantCulture;
+        var reads = answers.All.LongCount(a => a.Kind == RequestKind.Read);
+        var loadText = string.Create(c, $"{size.Clients} clients, {result.Elapsed.TotalSeconds:F0} s: {answers.All.Count - reads:N0} writes, {reads:N0} reads");
+        var faults = string.Join("; ", new[] { plan.Faults }.Concat(context.Notes));
+        var details = new StringBuilder()
+            .AppendLine(c, $"{plan.Name}: {loadText}; fault at {injectedAt.TotalSeconds:F1} s, recovery started at {recoveringAt.TotalSeconds:F1} s, normal again after {recovery.TotalSeconds:F1} s{(recovered ? string.Empty : " (NOT within the limit)")}")
+            .AppendLine(c, $"  writes: {history.Acknowledged:N0} acknowledged, {history.Unknown:N0} unknown (503, timeout, no answer); pairs left open by an unknown write: {undetermined.Count:N0}")
+            .AppendLine(c, $"  PostgreSQL: {exactness.Rows:N0} rows for {exactness.ExpectedLikes:N0} expected likes; lost {exactness.Lost}, unexpected {exactness.Extra}; contents {exactness.Contents:N0}, drift {exactness.DriftContents}, without a Redis counter {exactness.MissingCounters}")
+            .AppendLine(c, $"  reads: {reads:N0}, 5xx {answers.ServerErrors(RequestKind.Read)}, degraded {answers.All.Count(a => a.Degraded)}, no answer {answers.All.Count(a => a.Kind == RequestKind.Read && a.Status == 0)}; events still pending after catch-up: {pending}")
+            .AppendLine("  " + faults)
+            .Append(reconcile);
+        output.WriteLine(details.ToString());
+
+        var row = new ScenarioResult(plan.Order, plan.Name, loadText, faults, history.Acknowledged, exactness.Lost + exactness.Extra,
+            exactness.DriftContents, answers.ServerErrors(RequestKind.Read), recovery.TotalSeconds, details.ToString());
+        stack.Results.Add(row);
+        if (!recovered || pending != 0)
+        {
+            throw new Xunit.Sdk.XunitException($"{plan.Name}: {(recovered ? string.Empty : "did not recover within the limit; ")}{(pending == 0 ? string.Empty : $"{pending} events never applied; ")}\n{details}");
+        }
+
+        return new ScenarioRun(row, answers, injectedAt, recoveringAt);
+    }
+
+    /// <summary>I5 and I6: nothing acknowledged lost, counts exact after one reconcile, and no read answered 5xx.</summary>
+    public void AssertInvariants()
+    {
+        Assert.True(Result.Lost == 0, $"{Result.Lost} acknowledged writes lost\n{Result.Details}");
+        Assert.True(Result.Drift == 0, $"{Result.Drift} contents drift after one reconcile\n{Result.Details}");
+        Assert.True(Result.ServerErrorReads == 0, $"{Result.ServerErrorReads} reads answered 5xx\n{Result.Details}");
+    }
+
+    /// <summary>Waits until both consumers applied everything; returns what is still pending (0 when caught up).</summary>
+    private static async Task<ulong> CatchUpAsync(PrivateStack stack, FaultSize size)
+    {
+        await CatchUp.WaitAsync(stack.Bench, size.CatchUpLimit, CancellationToken.None);
+        await using var nats = stack.ConnectNats();
+        var events = new EventPublisher(new NatsJSContext(nats), new StreamOptions());
+        return await events.PendingAsync("aggregator") + await events.PendingAsync("persister");
+    }
+}
