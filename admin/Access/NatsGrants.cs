@@ -25,7 +25,8 @@ public static class NatsGrants
             "admin" => new([">"], [">"]),
             // Publishes events on the partition subjects and reheat requests; calls no JetStream API.
             "edge" => new([.. Partitions(stream).Select(stream.EventSubject), stream.ReheatSubject], [inbox]),
-            "aggregator" or "persister" => new([.. EventConsumer(who.Name, stream), stream.DeadLetterSubject(who.Name)], [inbox]),
+            // Each asks for rebuilds too: the aggregator for a heavy user's filter, the persister for a cold duplicate.
+            "aggregator" or "persister" => new([.. EventConsumer(who.Name, stream), stream.DeadLetterSubject(who.Name), stream.ReheatSubject], [inbox]),
             "reheater" => new([.. Consumer(stream.ReheatStreamName, LikesTopology.ReheatConsumerName, filter: null)], [inbox]),
             _ => new([], []),
         };

@@ -6,7 +6,7 @@ namespace Likes.Admin.Access;
 /// <summary>
 /// The Redis ACL users: each daemon may run only the commands it sends, on only its own key families
 /// (docs/redis.md). Commands a Lua script runs are checked like any other, keys included, so a script
-/// cannot reach past its caller's patterns. A second key family with other commands is a selector
+/// cannot reach past its caller's patterns. Keys that take other commands are a selector
 /// (<c>(~keys +commands)</c>, Redis 7): the reheater's locks take GET/SET/DEL, its timelines do not.
 /// </summary>
 public static class RedisAcl
@@ -29,21 +29,30 @@ public static class RedisAcl
     public static IReadOnlyList<string> Rules(Identity who, string keyPrefix)
     {
         var timelines = $"{keyPrefix}t{{*}}";
-        var counters = $"{keyPrefix}c:*";
+        var filters = $"{keyPrefix}b{{*}}";
+        var staging = $"{keyPrefix}bn{{*}}";
         var locks = $"{keyPrefix}r{{*}}";
+        var counters = $"{keyPrefix}c:*";
         string[] rules = who.Name switch
         {
             "admin" => ["~*", "&*", "+@all"],
-            // Reads timelines, and keeps a read one from expiring (its one write there); reads counters and writes back
-            // those it had to load (set only if newer, ghosts NX).
-            "edge" => [$"%R~{timelines}", .. Handshake, "+zscore", "+zmscore", "+zrangebyscore", "+zrevrangebyscore",
-                Selector(timelines, ["+expire"]), Selector(counters, ["+get", "+set", .. Scripts])],
-            // Applies batches to timelines, one script per user.
-            "aggregator" => [$"~{timelines}", .. Handshake, .. Scripts, "+zscore", "+zadd", "+zrem", "+zcard", "+zremrangebyrank", "+pexpire"],
-            // Writes absolute counters, set only if newer.
-            "persister" => [$"~{counters}", .. Handshake, .. Scripts, "+set"],
-            // Replaces whole timelines; one rebuild per user at a time under a lock key that expires.
-            "reheater" => [$"~{timelines}", .. Handshake, .. Scripts, "+zscore", "+zadd", "+del", "+pexpire", Selector(locks, ["+get", "+set", "+del", .. Scripts])],
+            // Reads timelines (my-likes pages); the liked-state probe reads a page's timeline and filter in one
+            // script and keeps both warm (PEXPIRE GT, its only write there); reads counters and writes back those
+            // it had to load (set only if newer, ghosts NX).
+            "edge" => [$"%R~{timelines}", .. Handshake, "+zscore", "+zrange", "+zrangebyscore", "+zrevrangebyscore",
+                Selector([timelines, filters], ["+zmscore", "+bitfield_ro", "+pexpire", .. Scripts]),
+                Selector([counters], ["+get", "+set", .. Scripts])],
+            // Applies batches to timelines and the filters of heavy users, one script per user.
+            "aggregator" => [$"~{timelines}", $"~{filters}", .. Handshake, .. Scripts,
+                "+zscore", "+zadd", "+zrem", "+zcard", "+zremrangebyrank", "+bitfield", "+pexpire"],
+            // Writes absolute counters, set only if newer; reads where a duplicate like's user timeline starts.
+            "persister" => [$"~{counters}", $"%R~{timelines}", .. Handshake, .. Scripts, "+set", "+zrange"],
+            // Replaces a timeline and its filter whole (the filter written beside it first, then renamed into
+            // place); one rebuild per user at a time under a lock key that expires.
+            "reheater" => [$"~{timelines}", $"~{filters}", $"~{staging}", .. Handshake, .. Scripts,
+                "+zscore", "+zadd", "+del", "+exists", "+rename", "+pexpire", "+persist", "+getrange",
+                Selector([staging], ["+set", "+setex", "+setrange"]),
+                Selector([locks], ["+get", "+set", "+del", .. Scripts])],
             // Reads counters and repairs them only if unchanged.
             "reconciler" => [$"~{counters}", .. Handshake, .. Scripts, "+set"],
             _ => throw new ArgumentException($"no Redis rules for '{who}'", nameof(who)),
@@ -81,5 +90,7 @@ public static class RedisAcl
         return text.ToString();
     }
 
-    private static string Selector(string keys, IEnumerable<string> commands) => $"(~{keys} {string.Join(' ', commands)})";
+    /// <summary>A selector: these commands on these keys, all of a command's keys within it (Redis 7).</summary>
+    private static string Selector(IEnumerable<string> keys, IEnumerable<string> commands)
+        => $"({string.Join(' ', keys.Select(k => "~" + k))} {string.Join(' ', commands)})";
 }

@@ -20,6 +20,9 @@ public sealed class Fleet : IAsyncDisposable
         ["reconciler"] = "Likes.Reconciler",
     };
 
+    /// <summary>N, small, so that a user with a few likes is a heavy one (a truncated timeline and a Bloom filter).</summary>
+    public const int TimelineSize = 10;
+
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     private readonly Dictionary<Identity, (DaemonProcess Process, int Port)> _daemons = [];
@@ -41,6 +44,7 @@ public sealed class Fleet : IAsyncDisposable
         foreach (var who in Identity.Daemons)
         {
             var environment = stack.EnvironmentFor(who);
+            environment["LIKES_TIMELINE_SIZE"] = TimelineSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
             foreach (var store in who.Stores)
             {
                 var variable = store switch { Store.Nats => "LIKES_NATS_PASSWORD", Store.Redis => "LIKES_REDIS_PASSWORD", _ => "LIKES_POSTGRES_PASSWORD" };
@@ -68,9 +72,9 @@ public sealed class Fleet : IAsyncDisposable
     /// <summary>Waits until every daemon answers its readiness check with 200.</summary>
     public Task AllReadyAsync() => AllAsync(async who => await ReadinessAsync(who) == HttpStatusCode.OK, "ready");
 
-    /// <summary>Waits until every daemon says it is not ready (503), or has stopped because it could not start.</summary>
-    public Task NoneReadyAsync()
-        => AllAsync(async who => _daemons[who].Process.HasExited || await ReadinessAsync(who) == HttpStatusCode.ServiceUnavailable, "not ready");
+    /// <summary>Waits until every daemon reports each of its servers down (or has stopped because it could not start).</summary>
+    public Task AllReportTheirServersDownAsync()
+        => AllAsync(async who => _daemons[who].Process.HasExited || await ServersDownAsync(who), "reporting its servers down");
 
     private async Task AllAsync(Func<Identity, Task<bool>> done, string what)
     {
@@ -92,6 +96,21 @@ public sealed class Fleet : IAsyncDisposable
         }
 
         Directory.Delete(_secrets, recursive: true);
+    }
+
+    /// <summary>Whether the readiness answer (which lists every dependency) has each of the daemon's servers failing.</summary>
+    private async Task<bool> ServersDownAsync(Identity who)
+    {
+        try
+        {
+            using var ready = await Http.GetAsync(new Uri(Address(who), "/healthz/ready"));
+            var checks = System.Text.Json.JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement.GetProperty("checks");
+            return who.Stores.All(s => checks.TryGetProperty(s.ToString().ToLowerInvariant(), out var check) && check.GetProperty("status").GetString() != "Healthy");
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
     }
 
     private async Task<HttpStatusCode?> ReadinessAsync(Identity who)

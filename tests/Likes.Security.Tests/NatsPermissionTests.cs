@@ -24,7 +24,7 @@ public sealed class NatsPermissionTests(AuthStack stack)
         { "edge", "sub", "{X}.events.>" },
         { "edge", "sub", "_INBOX.likes_persister.>" },
         { "aggregator", "pub", "{X}.events.0" },
-        { "aggregator", "pub", "{X}.reheat.timeline" },
+        { "aggregator", "pub", "{X}.reheat.other" },
         { "aggregator", "pub", "{X}.dlq.persister" },
         { "aggregator", "pub", "$JS.API.CONSUMER.MSG.NEXT.{S}.persister-p0" },
         { "aggregator", "pub", "$JS.ACK.{S}.persister-p0.1.1.1.1.1" },
