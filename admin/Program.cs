@@ -1,4 +1,5 @@
 using Likes.Admin;
+using Likes.Admin.Access;
 using Likes.Shared.Configuration;
 using Likes.Shared.Consuming;
 using Microsoft.Extensions.Configuration;
@@ -6,7 +7,9 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 
 // likes-admin: the one-shot operations a deployment runs before the daemons (the Helm pre-upgrade hook,
-// `./likes up`): `migrate` applies the database migrations, `streams` provisions JetStream, `all` both.
+// `./likes up`): `migrate` applies the database migrations, `logins` lets the daemons' roles log in with
+// their passwords, `streams` provisions JetStream, `all` does the three; `access` writes the NATS and Redis
+// permissions of every daemon (docs/security.md).
 var command = args.FirstOrDefault() ?? "all";
 var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddLikesEnvironment().Build();
 T Bind<T>() where T : ISectionOptions, new()
@@ -14,6 +17,18 @@ T Bind<T>() where T : ISectionOptions, new()
     var o = new T();
     configuration.GetSection(T.SectionName).Bind(o);
     return o;
+}
+
+if (command == "access")
+{
+    return AccessCommand.Run(args[1..], Bind<StreamOptions>(), Bind<RedisOptions>(), Environment.GetEnvironmentVariable, Console.Out, Console.Error);
+}
+
+if (command is not ("migrate" or "logins" or "streams" or "all"))
+{
+    Console.Error.WriteLine("usage: likes-admin [migrate|logins|streams|all]");
+    Console.Error.WriteLine(AccessCommand.Usage);
+    return 2;
 }
 
 using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(5));
@@ -29,6 +44,11 @@ try
         }
     }
 
+    if (command is "logins" or "all")
+    {
+        await PostgresLogins.ApplyAsync(Bind<PostgresOptions>().ConnectionString, i => Environment.GetEnvironmentVariable(i.PasswordVariable(Store.Postgres)), Console.Out, cancel.Token);
+    }
+
     if (command is "streams" or "all")
     {
         var nats = Bind<NatsOptions>();
@@ -39,12 +59,6 @@ try
             AuthOpts = nats.User is null ? NatsAuthOpts.Default : NatsAuthOpts.Default with { Username = nats.User, Password = nats.Password },
         });
         await StreamProvisioner.EnsureAsync(new NatsJSContext(connection), Bind<StreamOptions>(), Bind<ConsumerOptions>(), Console.Out, cancel.Token);
-    }
-
-    if (command is not ("migrate" or "streams" or "all"))
-    {
-        Console.Error.WriteLine("usage: likes-admin [migrate|streams|all]");
-        return 2;
     }
 
     return 0;

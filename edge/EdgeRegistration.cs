@@ -65,6 +65,7 @@ public static class EdgeRegistration
         // Labels come from the endpoint's route pattern, never the raw path, so ids cannot reach a label.
         app.UseHttpMetrics(o => o.CaptureMetricsUrl = false);
         app.UseEdgeProblems();
+        app.UseMiddleware<RequestHeadLimit>();
         app.UseMiddleware<RequestBodyLimit>();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -39,12 +39,12 @@ fleet_build() {
     _say build "ok"
 }
 
+# Migrations (the daemons' roles with them), the roles' logins, the streams: as the admin.
 fleet_provision() {
-    local log
+    local log env=()
     log="$(_log_file admin)"
-    local vars
-    mapfile -t vars < <(_fleet_env)
-    if ! env "${vars[@]}" dotnet "$(_dll Likes.Admin)" all >"$log" 2>&1; then
+    mapfile -t env < <(_fleet_env; credentials_admin_env; credentials_postgres_logins_env)
+    if ! env "${env[@]}" dotnet "$(_dll Likes.Admin)" all >"$log" 2>&1; then
         cat "$log" >&2
         _err "migrations or stream provisioning failed"
         return 1
@@ -60,8 +60,9 @@ fleet_all_ready() {
     done
 }
 
+# Each daemon with its own credentials only (scripts/credentials.sh), never another's.
 fleet_start() {
-    local entry name assembly port pidfile vars
+    local entry name assembly port pidfile vars own
     mapfile -t vars < <(_fleet_env)
     for entry in "${LIKES_DAEMONS[@]}"; do
         IFS=: read -r name assembly port <<<"$entry"
@@ -73,7 +74,8 @@ fleet_start() {
             _err "port $port for $name is taken by another process"
             return 1
         fi
-        env "${vars[@]}" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
+        mapfile -t own < <(credentials_daemon_env "$name")
+        env "${vars[@]}" "${own[@]}" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
             nohup dotnet "$(_dll "$assembly")" --urls "http://127.0.0.1:$port" \
             --contentRoot "$(dirname "$(_dll "$assembly")")" \
             >>"$(_log_file "$name")" 2>&1 </dev/null &

@@ -6,9 +6,10 @@
 # Everything listens on 127.0.0.1 only; all runtime state lives in .local/
 # (or LIKES_LOCAL_DIR: the fault suite runs a second, private stack under .local/faults/):
 #
-#   .local/redis/         Redis working dir (no persistence configured)
-#   .local/nats/          NATS JetStream store dir
+#   .local/redis/         Redis working dir (no persistence configured), users.acl
+#   .local/nats/          NATS JetStream store dir, auth.conf
 #   .local/pg/            PostgreSQL data dir (owner postgres, mode 0700)
+#   .local/auth/          the daemons' credentials (scripts/credentials.sh)
 #   .local/logs/<n>.log   server logs (apt.log for installs)
 #   .local/run/<n>.pid    pid files; .local/run/pg/ holds the PostgreSQL socket
 #
@@ -22,8 +23,13 @@
 #   LIKES_NATS_PORT          4222
 #   LIKES_NATS_MONITOR_PORT  8222
 #   LIKES_PG_PORT            5432
+#   LIKES_LOCAL_AUTH         on: a user per daemon on each server, passwords required (scripts/credentials.sh)
 
 LIKES_PG_BIN="${LIKES_PG_BIN:-/usr/lib/postgresql/15/bin}"
+
+# The credentials of each daemon on each server (LIKES_LOCAL_AUTH): wherever the servers are started, so are they.
+# shellcheck source=scripts/credentials.sh
+source "$(dirname "${BASH_SOURCE[0]}")/credentials.sh"
 
 # ---------------------------------------------------------------- layout ----
 
@@ -214,7 +220,7 @@ servers_install() {
 # ----------------------------------------------------------------- redis ----
 
 _redis_ready() {
-    [[ "$(redis-cli -h 127.0.0.1 -p "${LIKES_REDIS_PORT:-6379}" ping 2>/dev/null </dev/null)" == PONG ]]
+    [[ "$(redis_admin_cli ping 2>/dev/null </dev/null)" == PONG ]]
 }
 
 redis_start() {
@@ -224,8 +230,12 @@ redis_start() {
         return 0
     fi
     _ensure_layout || return 1
-    local l log pidf
+    local l log pidf acl=()
     l="$(_local_dir)"; log="$(_log_file redis)"; pidf="$(_pid_file redis)"
+    if credentials_enabled; then
+        credentials_server_config redis-acl "$l/redis/users.acl" || return 1
+        acl=(--aclfile "$l/redis/users.acl")
+    fi
     redis-server \
         --daemonize yes \
         --bind 127.0.0.1 \
@@ -238,6 +248,7 @@ redis_start() {
         --maxmemory-policy "${LIKES_REDIS_EVICTION:-allkeys-lru}" \
         --zset-max-listpack-entries "${LIKES_REDIS_ZSET_LISTPACK_ENTRIES:-$((${LIKES_TIMELINE_SIZE:-1000} + 2))}" \
         --zset-max-listpack-value 64 \
+        "${acl[@]}" \
         --pidfile "$pidf" \
         --logfile "$log" </dev/null || {
         _err "redis-server failed to start"; _tail_log "$log"; return 1
@@ -255,7 +266,7 @@ redis_stop() {
         return 0
     fi
     read -r pid <"$pidf"
-    redis-cli -h 127.0.0.1 -p "${LIKES_REDIS_PORT:-6379}" shutdown nosave >/dev/null 2>&1 </dev/null || true
+    redis_admin_cli shutdown nosave >/dev/null 2>&1 </dev/null || true
     local deadline=$((SECONDS + 5))
     while _proc_alive "$pid" && ((SECONDS < deadline)); do sleep 0.1; done
     if _proc_alive "$pid"; then _stop_pid "$pid" 10; fi
@@ -282,12 +293,16 @@ nats_start() {
         return 1
     fi
     _ensure_layout || return 1
-    local l log pidf pid
+    local l log pidf pid auth=()
     l="$(_local_dir)"; log="$(_log_file nats)"; pidf="$(_pid_file nats)"
+    if credentials_enabled; then
+        credentials_server_config nats-config "$l/nats/auth.conf" || return 1
+        auth=(-c "$l/nats/auth.conf")
+    fi
     # setsid: own session, so the server outlives the calling shell/job.
     # nats-server writes its own pid (-P), which stays right even if setsid forks.
     rm -f "$pidf"
-    nohup setsid nats-server -a 127.0.0.1 -p "$port" -m "$mon" \
+    nohup setsid nats-server "${auth[@]}" -a 127.0.0.1 -p "$port" -m "$mon" \
         -js -sd "$l/nats" --server_name likes-local -P "$pidf" \
         >>"$log" 2>&1 </dev/null &
     pid=$!
@@ -370,6 +385,20 @@ EOF
     if ! grep -q "^include_if_exists = 'likes.conf'" "$d/postgresql.conf"; then
         printf "\ninclude_if_exists = 'likes.conf'\n" | _as_pg tee -a "$d/postgresql.conf" >/dev/null
     fi
+    _pg_write_hba "$d"
+}
+
+# Who may log in how, rewritten on every start. With LIKES_LOCAL_AUTH on, every role (the daemons' included)
+# logs in over TCP with its password; the socket stays trusted, the scripts' way in as postgres.
+_pg_write_hba() {
+    local d="$1" tcp=trust
+    credentials_enabled && tcp=scram-sha-256
+    _as_pg tee "$d/pg_hba.conf" >/dev/null <<EOF
+# Managed by scripts/servers.sh -- rewritten on every start (LIKES_LOCAL_AUTH).
+local   all  all                 trust
+host    all  all  127.0.0.1/32   $tcp
+host    all  all  ::1/128        $tcp
+EOF
 }
 
 _pg_initdb() {
@@ -388,8 +417,11 @@ _pg_initdb() {
     fi
 }
 
+# psql as postgres: over this cluster's socket (trusted) when there is one, else TCP.
 _pg_psql() {
-    PGOPTIONS="-c client_min_messages=warning" "$LIKES_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "${LIKES_PG_PORT:-5432}" \
+    local port="${LIKES_PG_PORT:-5432}" host=127.0.0.1
+    [[ -S "$(_pg_socket_dir)/.s.PGSQL.$port" ]] && host="$(_pg_socket_dir)"
+    PGOPTIONS="-c client_min_messages=warning" "$LIKES_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$host" -p "$port" \
         -U postgres "$@" </dev/null
 }
 
@@ -473,9 +505,11 @@ pg_stop() {
 
 servers_up() {
     servers_install || return 1
+    credentials_ensure || return 1
     redis_start || return 1
     nats_start || return 1
     pg_start || return 1
+    credentials_export_tests
 }
 
 # True when all three servers answer (nothing to install or start).

@@ -8,8 +8,9 @@ using Microsoft.IdentityModel.Tokens;
 namespace Likes.Edge.Auth;
 
 /// <summary>
-/// The standard JwtBearer handler, locked to HS256 with the configured key: <c>alg: none</c> and every other
-/// algorithm fail, <c>exp</c> is required, <c>sub</c> stays <c>sub</c>. Issuer and audience are checked when set.
+/// The standard JwtBearer handler, locked to HS256 with the configured key (and the retiring one during a
+/// rotation): <c>alg: none</c> and every other algorithm fail, <c>exp</c> is required, <c>sub</c> stays <c>sub</c>.
+/// Issuer and audience are checked when set.
 /// </summary>
 public static class JwtAuthentication
 {
@@ -33,7 +34,8 @@ public static class JwtAuthentication
         bearer.Events = BearerEvents.Create();
         bearer.TokenValidationParameters = new TokenValidationParameters
         {
-            IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(jwt.Key!)),
+            // The retiring key too, during a rotation: tokens the issuer signed before it switched stay valid until they expire.
+            IssuerSigningKeys = new[] { jwt.Key, jwt.PreviousKey }.Where(k => !string.IsNullOrEmpty(k)).Select(k => new SymmetricSecurityKey(Encoding.UTF8.GetBytes(k!))),
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
             ValidateIssuerSigningKey = true,
             RequireSignedTokens = true,

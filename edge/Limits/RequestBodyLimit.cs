@@ -27,13 +27,7 @@ public sealed class RequestBodyLimit(RequestDelegate next, IOptions<EdgeOptions>
             return;
         }
 
-        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-        context.Response.Headers.Connection = "close";
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = { Status = StatusCodes.Status413PayloadTooLarge, Detail = $"the request body may be at most {_max} bytes" },
-        });
+        await OversizedRequest.RefuseAsync(context, problems, StatusCodes.Status413PayloadTooLarge, $"the request body may be at most {_max} bytes");
     }
 
     private async Task<bool> FitsAsync(HttpContext context)

@@ -29,11 +29,11 @@ public sealed class EdgeOptions : ISectionOptions
     [Range(0, 1 << 20)]
     public long MaxRequestBodyBytes { get; set; } = 4096;
 
-    /// <summary>Kestrel answers 414 past this (method, target and version).</summary>
+    /// <summary>414 past this (method, target and version); Kestrel itself refuses twice this.</summary>
     [Range(1024, 65536)]
     public int MaxRequestLineBytes { get; set; } = 8192;
 
-    /// <summary>Kestrel answers 431 past this, for all headers together.</summary>
+    /// <summary>431 past this, for all headers together; Kestrel itself refuses twice this.</summary>
     [Range(4096, 262144)]
     public int MaxRequestHeadersBytes { get; set; } = 16384;
 

@@ -15,9 +15,16 @@ public sealed class JwtKeyValidation : IValidateOptions<EdgeOptions>
                 $"LIKES_JWT_KEY (Edge:Jwt:Key) is not set: the edge needs an HS256 key of at least {JwtOptions.MinimumKeyBytes} bytes outside Development.");
         }
 
+        return TooShort("LIKES_JWT_KEY (Edge:Jwt:Key)", key)
+            ?? (options.Jwt.PreviousKey is { Length: > 0 } previous ? TooShort("LIKES_JWT_PREVIOUS_KEY (Edge:Jwt:PreviousKey)", previous) : null)
+            ?? ValidateOptionsResult.Success;
+    }
+
+    private static ValidateOptionsResult? TooShort(string setting, string key)
+    {
         var bytes = Encoding.UTF8.GetByteCount(key);
         return bytes < JwtOptions.MinimumKeyBytes
-            ? ValidateOptionsResult.Fail($"LIKES_JWT_KEY (Edge:Jwt:Key) is {bytes} bytes: an HS256 key must be at least {JwtOptions.MinimumKeyBytes} bytes.")
-            : ValidateOptionsResult.Success;
+            ? ValidateOptionsResult.Fail($"{setting} is {bytes} bytes: an HS256 key must be at least {JwtOptions.MinimumKeyBytes} bytes.")
+            : null;
     }
 }

@@ -13,6 +13,12 @@ public sealed class JwtOptions
 
     public string? Key { get; set; }
 
+    /// <summary>
+    /// During a key rotation only, the key being retired (LIKES_JWT_PREVIOUS_KEY): tokens it signed are still
+    /// accepted while the issuer moves to <see cref="Key"/> (docs/security.md). Unset otherwise.
+    /// </summary>
+    public string? PreviousKey { get; set; }
+
     /// <summary>Checked only when set.</summary>
     public string? Issuer { get; set; }
 

@@ -9,7 +9,11 @@ namespace Likes.Edge.Problems;
 public static class ProblemResponses
 {
     public static IServiceCollection AddEdgeProblems(this IServiceCollection services)
-        => services.AddProblemDetails(o => o.CustomizeProblemDetails = Complete);
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = Complete);
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
+        return services;
+    }
 
     public static WebApplication UseEdgeProblems(this WebApplication app)
     {

@@ -17,4 +17,10 @@ public sealed class NatsOptions : ISectionOptions
     /// <summary>How long a request (publish ack, consumer API call) may wait.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Where a daemon's replies arrive (publish acks, fetched messages): subjects of its own, so its NATS user
+    /// may subscribe to them and to nobody else's (docs/security.md).
+    /// </summary>
+    public static string InboxPrefixOf(string daemon) => $"_INBOX.likes_{daemon}";
 }

@@ -17,7 +17,7 @@ public sealed class DeadLetters(INatsJSContext js, IOptions<StreamOptions> strea
     {
         var headers = new NatsHeaders
         {
-            [ReasonHeader] = letter.Reason,
+            [ReasonHeader] = HeaderValue(letter.Reason),
             [SourceSubjectHeader] = letter.Subject,
             [SourceSequenceHeader] = letter.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
             [WorkerHeader] = worker.Name,
@@ -30,6 +30,23 @@ public sealed class DeadLetters(INatsJSContext js, IOptions<StreamOptions> strea
             cancellationToken: cancellationToken);
         ack.EnsureSuccess();
         metrics.DeadLettered(letter.Kind);
+    }
+
+    /// <summary>
+    /// A reason quotes what it refused (an unknown action, an error message): as a header value it must be one
+    /// line, or the publish itself fails and the partition would stall on the letter it cannot set aside.
+    /// </summary>
+    private static string HeaderValue(string reason)
+    {
+        const int MaxLength = 1024;
+        var line = string.Create(Math.Min(reason.Length, MaxLength), reason, static (span, text) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = char.IsControl(text[i]) ? ' ' : text[i];
+            }
+        });
+        return line.Length == 0 ? "unknown" : line;
     }
 }
 

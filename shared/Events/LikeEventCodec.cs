@@ -15,6 +15,9 @@ public static class LikeEventCodec
     /// <summary>Decoded events are small; anything larger is garbage, not an event.</summary>
     public const int MaxEncodedBytes = 512;
 
+    /// <summary>The last millisecond a <see cref="DateTimeOffset"/> (and so a like time) can hold: 9999-12-31.</summary>
+    public const long MaxAcceptedAtMs = 253_402_300_799_999;
+
     public static byte[] Encode(in LikeEvent e)
     {
         var buffer = new ArrayBufferWriter<byte>(128);
@@ -136,7 +139,7 @@ public static class LikeEventCodec
             (_, null or <= 0, _, _, _) => "field 'u' must be a positive 64-bit integer",
             (_, _, null or <= 0, _, _) => "field 'c' must be a positive 64-bit integer",
             (_, _, _, null, _) => "missing field 'a'",
-            (_, _, _, _, null or <= 0) => "field 't' must be positive unix milliseconds",
+            (_, _, _, _, null or <= 0 or > MaxAcceptedAtMs) => "field 't' must be unix milliseconds of a date before the year 10000",
             _ => string.Empty,
         };
         if (reason.Length > 0)

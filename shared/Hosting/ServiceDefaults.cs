@@ -3,6 +3,7 @@ using Likes.Shared.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -81,14 +82,16 @@ public static class ServiceDefaults
 
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
-        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag), ResponseWriter = WriteHealthAsync });
+        // Read-only, unauthenticated, for the cluster: GET (and HEAD) only.
+        var readOnly = new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]);
+        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag), ResponseWriter = WriteHealthAsync }).WithMetadata(readOnly);
         // Every dependency is shown, so one curl diagnoses a pod; only the checks tagged ready decide the status.
         app.MapHealthChecks("/healthz/ready", new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains(ReadyTag) || r.Tags.Contains(DependencyTag),
             ResponseWriter = WriteReadinessAsync,
-        });
-        app.MapMetrics("/metrics");
+        }).WithMetadata(readOnly);
+        app.MapMetrics("/metrics").WithMetadata(readOnly);
         return app;
     }
 

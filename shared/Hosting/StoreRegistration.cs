@@ -26,6 +26,7 @@ public static class StoreRegistration
             {
                 Url = o.Url,
                 Name = $"likes-{daemon}",
+                InboxPrefix = NatsOptions.InboxPrefixOf(daemon),
                 RequestTimeout = o.RequestTimeout,
                 ConnectTimeout = o.RequestTimeout,
                 AuthOpts = o.User is null ? NatsAuthOpts.Default : NatsAuthOpts.Default with { Username = o.User, Password = o.Password },

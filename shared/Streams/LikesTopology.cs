@@ -13,6 +13,9 @@ public static class LikesTopology
     /// <summary>The durable consumers of the event stream, one per partition each.</summary>
     public static readonly IReadOnlyList<string> EventConsumers = ["aggregator", "persister"];
 
+    /// <summary>The durable consumer of the reheat stream, shared by every reheater replica.</summary>
+    public const string ReheatConsumerName = "reheater";
+
     /// <summary>
     /// Interest retention: an event stays until both consumers of its partition acked it, so the stream
     /// holds the backlog only. Discard-new: when full the edge answers 503 rather than the stream
@@ -59,9 +62,9 @@ public static class LikesTopology
     };
 
     /// <summary>One durable consumer shared by every reheater replica: each request goes to one of them.</summary>
-    public static ConsumerConfig ReheatConsumer(StreamOptions stream, TimeSpan ackWait) => new("reheater")
+    public static ConsumerConfig ReheatConsumer(StreamOptions stream, TimeSpan ackWait) => new(ReheatConsumerName)
     {
-        DurableName = "reheater",
+        DurableName = ReheatConsumerName,
         AckPolicy = ConsumerConfigAckPolicy.Explicit,
         AckWait = ackWait,
         MaxDeliver = 5,

@@ -1,5 +1,6 @@
 using System.Text;
 using Likes.Fixtures;
+using Likes.Shared.Events;
 using Likes.Shared.Consuming;
 using Likes.Shared.Partitioning;
 using NATS.Client.JetStream;
@@ -36,5 +37,46 @@ public class PoisonMessageTests(StackFixture fixture) : IClassFixture<StackFixtu
         Assert.NotNull(letter.Headers);
         Assert.False(string.IsNullOrWhiteSpace(letter.Headers[DeadLetters.ReasonHeader]), "the dead letter says why");
         Assert.Equal(fixture.Stream.EventSubject(partition), letter.Headers[DeadLetters.SourceSubjectHeader]);
+    }
+
+    [Fact]
+    public async Task SeededPoison_AmongLikes_IsAllDeadLetteredWithAOneLineReason_AndEveryLikeIsApplied()
+    {
+        await using var aggregator = await Aggregators.StartAsync(fixture);
+        var publisher = new EventPublisher(fixture.JetStream, fixture.Stream);
+        const long user = 602;
+        var partition = Partitioner.PartitionOf(user, fixture.Stream.Partitions);
+        var poison = new PoisonEvents(602);
+        var rejected = 0;
+        var likes = new List<long>();
+        for (var i = 1; i <= 40; i++)
+        {
+            var payload = poison.Next();
+            if (!LikeEventCodec.TryDecode(payload, out _, out _))
+            {
+                // Only what the decoder refuses is poison here: a mutation that still decodes is some other user's like.
+                await publisher.PublishRawAsync(partition, payload);
+                rejected++;
+            }
+
+            await publisher.PublishAsync(publisher.Like(user, i));
+            likes.Add(i);
+        }
+
+        await Aggregators.CaughtUpAsync(publisher);
+
+        Assert.Equal(likes, (await new TimelineReader(fixture).LikesAsync(user)).Select(l => l.ContentId).Order());
+        var subject = fixture.Stream.DeadLetterSubject("aggregator");
+        var letters = await fixture.JetStream.CreateOrderedConsumerAsync(
+            fixture.Stream.DeadLetterStreamName, new NatsJSOrderedConsumerOpts { FilterSubjects = [subject] });
+        var reasons = new List<string>();
+        await foreach (var letter in letters.FetchAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = rejected, Expires = TimeSpan.FromSeconds(5) }))
+        {
+            reasons.Add(letter.Headers![DeadLetters.ReasonHeader].ToString());
+        }
+
+        Assert.True(rejected > 20, $"only {rejected} of 40 payloads were poison");
+        Assert.Equal(rejected, reasons.Count);
+        Assert.All(reasons, r => Assert.False(string.IsNullOrWhiteSpace(r) || r.Contains('\n', StringComparison.Ordinal) || r.Contains('\r', StringComparison.Ordinal), r));
     }
 }

@@ -68,6 +68,10 @@ public sealed class AuthenticationTests(EdgeFixture edge) : IClassFixture<EdgeFi
         => AssertRejectedAsync(Tokens.For("9223372036854775808"), expectedDetail: "sub");
 
     [Fact]
+    public Task Put_WithSubWithALeadingZero_Is401AndPublishesNothing_SoNoUserHasTwoSpellings()
+        => AssertRejectedAsync(Tokens.For("042"), expectedDetail: "sub");
+
+    [Fact]
     public Task Put_WithoutSub_Is401AndPublishesNothing()
         => AssertRejectedAsync(HandMadeJwt.Hs256(new { exp = InOneHour }), expectedDetail: "sub");
 

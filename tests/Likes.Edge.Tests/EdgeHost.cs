@@ -26,6 +26,15 @@ public sealed class EdgeHost(IReadOnlyDictionary<string, string?> configuration,
         return new EdgeHost(configuration, environment);
     }
 
+    /// <summary>Serves on a real Kestrel socket (its parser and limits) instead of the in-memory server. Returns the port.</summary>
+    public int StartOnKestrel()
+    {
+        var port = Fixtures.DaemonProcess.FreePort();
+        UseKestrel(port);
+        StartServer();
+        return port;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);

@@ -182,6 +182,7 @@ public sealed class FeedStateTests(EdgeFixture edge) : IClassFixture<EdgeFixture
     [InlineData("ids=9223372036854775808")]
     [InlineData("ids=1&ids=2")]
     [InlineData("ids=1;2")]
+    [InlineData("ids=1,07")]
     public async Task FeedState_WithBadIds_Is400NamingIds(string query)
     {
         var response = await edge.Client.GetAsync("/v1/feed-state?" + query, Tokens.For(Users.Next()));

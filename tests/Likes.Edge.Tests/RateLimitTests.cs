@@ -35,6 +35,41 @@ public sealed class RateLimitTests(StackFixture stack) : IClassFixture<StackFixt
     }
 
     [Fact]
+    public async Task TheBucket_IsTheUsers_NotTheTokens_SoFreshTokensDoNotBuyMoreWrites()
+    {
+        await using var host = EdgeHost.For(stack, ("Edge:WriteRatePerUser", "1"));
+        using var client = host.CreateClient();
+        var user = Users.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++)
+        {
+            // Every write with a token of its own, as a client minting new ones would send: twice the burst of 5.
+            statuses.Add((await client.LikeAsync("4", Tokens.For(user, expires: DateTime.UtcNow.AddMinutes(10 + i)))).StatusCode);
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+    }
+
+    [Fact]
+    public async Task Reads_AreNotLimitedPerUser()
+    {
+        await using var host = EdgeHost.For(stack, ("Edge:WriteRatePerUser", "1"));
+        using var client = host.CreateClient();
+        var token = Tokens.For(Users.Next());
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 20; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/feed-state?ids=1,2,3");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            statuses.Add((await client.SendAsync(request)).StatusCode);
+        }
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+    }
+
+    [Fact]
     public async Task Writes_WithRateZero_AreNeverLimited()
     {
         await using var host = EdgeHost.For(stack, ("Edge:WriteRatePerUser", "0"));

@@ -21,6 +21,8 @@ public sealed class ValidationTests(EdgeFixture edge) : IClassFixture<EdgeFixtur
     [InlineData("%201")]
     [InlineData("1%20")]
     [InlineData("0x10")]
+    [InlineData("007")]
+    [InlineData("00")]
     [InlineData("%EF%BC%91")]
     public async Task Put_WithInvalidContentId_Is400NamingContentIdAndPublishesNothing(string contentId)
     {
@@ -127,6 +129,22 @@ public sealed class ValidationTests(EdgeFixture edge) : IClassFixture<EdgeFixtur
         var response = await edge.Client.WriteAsync(HttpMethod.Put, "42", Tokens.For(Users.Next()), body: new ChunkedContent(new byte[100]));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("text/html", "/v1/likes/42", true, HttpStatusCode.RequestEntityTooLarge)]
+    [InlineData("multipart/form-data; boundary=x", "/v1/likes/42", false, HttpStatusCode.Unauthorized)]
+    [InlineData("image/png", "/v1/nothing/here", true, HttpStatusCode.NotFound)]
+    public async Task AnError_ForAClientThatAcceptsNoJson_IsStillProblemJson_NeverA500(string accept, string path, bool authenticated, HttpStatusCode status)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new ByteArrayContent(new byte[status == HttpStatusCode.RequestEntityTooLarge ? 8192 : 0]) };
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        if (authenticated)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Tokens.For(Users.Next()));
+        }
+
+        await ProblemAssert.IsProblemAsync(await edge.Client.SendAsync(request), status);
     }
 
     [Fact]

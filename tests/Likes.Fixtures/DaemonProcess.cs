@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Likes.Fixtures;
@@ -10,13 +11,31 @@ public sealed class DaemonProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
+    private readonly ConcurrentQueue<string> _output = new();
+
     private DaemonProcess(Process process) => _process = process;
 
     public int Pid => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything the process wrote to stdout and stderr so far (its logs), one line each.</summary>
+    public string Output => string.Join('\n', _output);
+
     public static DaemonProcess Start(string assembly, IDictionary<string, string?> configuration, int port)
+        => Launch(assembly, ["--urls", $"http://127.0.0.1:{port}"], configuration);
+
+    /// <summary>Runs one of a daemon's commands (e.g. <c>reconcile --full</c>) to its end: its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string assembly, IEnumerable<string> args, IDictionary<string, string?> configuration)
     {
-        var info = new ProcessStartInfo("dotnet", [DllPath(assembly), "--urls", $"http://127.0.0.1:{port}"])
+        await using var command = Launch(assembly, args, configuration);
+        await command._process.WaitForExitAsync();
+        return (command._process.ExitCode, command.Output);
+    }
+
+    private static DaemonProcess Launch(string assembly, IEnumerable<string> args, IDictionary<string, string?> configuration)
+    {
+        var info = new ProcessStartInfo("dotnet", [DllPath(assembly), .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -29,11 +48,12 @@ public sealed class DaemonProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {assembly}");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var daemon = new DaemonProcess(process);
+        process.OutputDataReceived += (_, line) => daemon.Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => daemon.Keep(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new DaemonProcess(process);
+        return daemon;
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no final ack, exactly like a crashed pod.</summary>
@@ -53,13 +73,19 @@ public sealed class DaemonProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue(line);
+        }
+    }
+
     /// <summary>The daemon's own build output, in the configuration the tests were built with.</summary>
     private static string DllPath(string assembly)
     {
-        var here = AppContext.BaseDirectory;
-        var configuration = here.Contains("/release/", StringComparison.Ordinal) ? "release" : "debug";
-        var artifacts = here[..here.IndexOf("/artifacts/", StringComparison.Ordinal)];
-        var path = Path.Combine(artifacts, "artifacts", "bin", assembly, configuration, assembly + ".dll");
+        var configuration = AppContext.BaseDirectory.Contains("/release/", StringComparison.Ordinal) ? "release" : "debug";
+        var path = Path.Combine(Repository.Root, "artifacts", "bin", assembly, configuration, assembly + ".dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"build {assembly} first", path);
     }
 

@@ -23,7 +23,6 @@ public class StackFixture : IAsyncLifetime
         Consumer = new ConsumerOptions { BatchSize = 500, AckWait = TimeSpan.FromSeconds(5), BackoffInitial = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(500) };
         Database = "likes_" + Id;
         KeyPrefix = Id + ":";
-        PostgresConnectionString = new NpgsqlConnectionStringBuilder(TestServers.Postgres) { Database = Database }.ConnectionString;
     }
 
     public string Id { get; }
@@ -36,7 +35,16 @@ public class StackFixture : IAsyncLifetime
 
     public string KeyPrefix { get; }
 
-    public string PostgresConnectionString { get; }
+    /// <summary>This fixture's database, as the admin (schema owner).</summary>
+    public string PostgresConnectionString => new NpgsqlConnectionStringBuilder(AdminPostgres) { Database = Database }.ConnectionString;
+
+    /// <summary>The servers and the admin identity on them: the shared test servers unless a fixture brings its own.</summary>
+    public virtual string AdminNats => TestServers.Nats;
+
+    public virtual string AdminRedis => TestServers.Redis;
+
+    /// <summary>A role that may create databases; each fixture makes its own.</summary>
+    public virtual string AdminPostgres => TestServers.Postgres;
 
     public NatsConnection Nats { get; private set; } = null!;
 
@@ -49,7 +57,7 @@ public class StackFixture : IAsyncLifetime
     /// <summary>Configuration for a host under test, pointing every store at this fixture's slice.</summary>
     public virtual Dictionary<string, string?> Configuration() => new()
     {
-        ["Nats:Url"] = TestServers.Nats,
+        ["Nats:Url"] = AdminNats,
         ["Stream:Name"] = Stream.Name,
         ["Stream:SubjectPrefix"] = Stream.SubjectPrefix,
         ["Stream:Partitions"] = Stream.Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -59,14 +67,14 @@ public class StackFixture : IAsyncLifetime
         ["Consumer:AckWait"] = Consumer.AckWait.ToString(),
         ["Consumer:BackoffInitial"] = Consumer.BackoffInitial.ToString(),
         ["Consumer:BackoffMax"] = Consumer.BackoffMax.ToString(),
-        ["Redis:Configuration"] = TestServers.Redis,
+        ["Redis:Configuration"] = AdminRedis,
         ["Redis:KeyPrefix"] = KeyPrefix,
         ["Postgres:ConnectionString"] = PostgresConnectionString,
     };
 
     public virtual async Task InitializeAsync()
     {
-        await using (var admin = NpgsqlDataSource.Create(TestServers.Postgres))
+        await using (var admin = NpgsqlDataSource.Create(AdminPostgres))
         {
             await using var create = admin.CreateCommand($"CREATE DATABASE \"{Database}\"");
             await create.ExecuteNonQueryAsync();
@@ -79,8 +87,8 @@ public class StackFixture : IAsyncLifetime
         }
 
         Postgres = NpgsqlDataSource.Create(PostgresConnectionString);
-        Redis = await ConnectionMultiplexer.ConnectAsync(TestServers.Redis);
-        Nats = new NatsConnection(new NatsOpts { Url = TestServers.Nats, Name = "likes-tests" });
+        Redis = await ConnectionMultiplexer.ConnectAsync(AdminRedis);
+        Nats = new NatsConnection(new NatsOpts { Url = AdminNats, Name = "likes-tests" });
         JetStream = new NatsJSContext(Nats);
         await StreamProvisioner.EnsureAsync(JetStream, Stream, Consumer, TextWriter.Null, CancellationToken.None);
     }
@@ -109,7 +117,7 @@ public class StackFixture : IAsyncLifetime
         await Redis.DisposeAsync();
         await Postgres.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
-        await using var admin = NpgsqlDataSource.Create(TestServers.Postgres);
+        await using var admin = NpgsqlDataSource.Create(AdminPostgres);
         await using var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)");
         await drop.ExecuteNonQueryAsync();
     }

@@ -2,7 +2,9 @@ namespace Likes.Fixtures;
 
 /// <summary>
 /// Where the real servers of the test run listen: those `./likes test` starts on 127.0.0.1
-/// (overridable with LIKES_TEST_* for a different local layout). Tests never go anywhere else.
+/// (overridable with LIKES_TEST_* for a different local layout). Tests never go anywhere else. They act as
+/// the admin: when the servers require credentials, `./likes test` puts the admin's into LIKES_TEST_NATS
+/// (<c>nats://likes_admin:…@…</c>) and LIKES_TEST_REDIS (<c>…,user=likes_admin,password=…</c>).
 /// </summary>
 public static class TestServers
 {

@@ -109,10 +109,37 @@ public sealed partial class TemplateTests
         }
 
         var helpers = Read("_helpers.tpl");
-        foreach (var variable in (string[])["LIKES_JWT_KEY", "LIKES_NATS_USER", "LIKES_NATS_PASSWORD", "LIKES_REDIS_PASSWORD", "LIKES_POSTGRES_PASSWORD"])
+        foreach (var variable in (string[])["LIKES_JWT_KEY", "LIKES_NATS_USER", "LIKES_NATS_PASSWORD", "LIKES_REDIS_USER", "LIKES_REDIS_PASSWORD", "LIKES_POSTGRES_USER", "LIKES_POSTGRES_PASSWORD"])
         {
             Assert.Matches($@"- name: {variable}\s*\n\s*valueFrom:\s*\n\s*secretKeyRef:", helpers);
         }
+    }
+
+    [Theory]
+    [InlineData("edge.yaml", "edge")]
+    [InlineData("aggregator.yaml", "aggregator")]
+    [InlineData("persister.yaml", "persister")]
+    [InlineData("reheater.yaml", "reheater")]
+    [InlineData("reconciler.yaml", "reconciler")]
+    public void EveryDaemon_LogsInAsItsOwnUsers_WhenItHasCredentials(string file, string component)
+    {
+        Assert.Matches($@"include ""likes\.secretEnv"" \(dict ""root"" \$ ""needs"" \(list [^)]*\) ""component"" ""{component}""\)", Read(file));
+
+        // User and password of each server from the component's own Secret (least privilege, docs/security.md).
+        var helper = Section(Read("_helpers.tpl"), "define \"likes.secretEnv\"");
+        foreach (var key in (string[])["nats-user", "nats-password", "redis-user", "redis-password", "postgres-user", "postgres-password"])
+        {
+            Assert.Matches($@"secretKeyRef:\s*\n\s*name: \{{\{{ \$own \}}\}}\s*\n\s*key: {key}\b", helper);
+        }
+    }
+
+    [Fact]
+    public void MigrationsJob_GivesTheDaemonsRolesTheirLogins_FromTheirOwnSecrets()
+    {
+        Assert.Contains("include \"likes.loginEnv\" . | nindent 12", Read("migrations-job.yaml"), StringComparison.Ordinal);
+        var helper = Section(Read("_helpers.tpl"), "define \"likes.loginEnv\"");
+        Assert.Contains("range $component := list \"edge\" \"persister\" \"reheater\" \"reconciler\"", helper, StringComparison.Ordinal);
+        Assert.Matches(@"- name: LIKES_\{\{ upper \$component \}\}_POSTGRES_PASSWORD\s*\n\s*valueFrom:\s*\n\s*secretKeyRef:", helper);
     }
 
     [Fact]

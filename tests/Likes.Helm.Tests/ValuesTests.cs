@@ -15,6 +15,8 @@ public sealed class ValuesTests
 
     public static IEnumerable<object[]> ComponentData => Components.Select(c => new object[] { c });
 
+    public static IEnumerable<object[]> DaemonData => Daemons.Select(d => new object[] { d });
+
     [Fact]
     public void Yamllint_AcceptsChartValuesAndCiValues()
     {
@@ -54,6 +56,7 @@ public sealed class ValuesTests
         { "no PostgreSQL secret", "externalServices:\n  postgres:\n    existingSecret: \"\"\n" },
         { "no memory limit", "edge:\n  resources:\n    limits:\n      memory: null\n" },
         { "a misspelt key", "edge:\n  replica: 3\n" },
+        { "a password in a daemon's credentials", "persister:\n  credentials:\n    password: hunter2\n" },
         { "an unknown component", "frontend:\n  enabled: true\n" },
         { "a probe path", "edge:\n  probes:\n    liveness:\n      httpGet:\n        path: /\n" },
         { "too many partitions", "partitions: 5000\n" },
@@ -101,6 +104,17 @@ public sealed class ValuesTests
             Assert.Equal(["enabled", "maxUnavailable"], ValuesLayout.Children(keys, $"{component}.pdb"));
             Assert.Equal(["enabled", "interval", "scrapeTimeout"], ValuesLayout.Children(keys, $"{component}.serviceMonitor"));
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(DaemonData))]
+    public void EveryDaemon_NamesTheSecretOfItsOwnCredentials_AfterTheSharedKeys(string daemon)
+    {
+        var keys = ValuesLayout.Keys(Repo.ValuesFile);
+
+        Assert.Equal("credentials", ValuesLayout.Children(keys, daemon)[ComponentKeyOrder.Length]);
+        Assert.Equal(["existingSecret"], ValuesLayout.Children(keys, $"{daemon}.credentials"));
+        Assert.Equal(string.Empty, Yaml.Load(Repo.ValuesFile).StringAt($"{daemon}.credentials.existingSecret"));
     }
 
     [Fact]

@@ -39,6 +39,7 @@ public class LikeEventCodecTests
     [InlineData("{\"v\":1,\"id\":\"nope\",\"u\":1,\"c\":1,\"a\":\"L\",\"t\":1}", "malformed field")]
     [InlineData("{\"v\":1,\"id\":\"0193a0b0c0d0e0f00112233445566778\",\"u\":99999999999999999999,\"c\":1,\"a\":\"L\",\"t\":1}", "malformed")]
     [InlineData("{\"v\":1} {}", "malformed json")]
+    [InlineData("{\"v\":1,\"id\":\"0193a0b0c0d0e0f00112233445566778\",\"u\":1,\"c\":1,\"a\":\"L\",\"t\":253402300800000}", "field 't'")]
     public void Decode_RejectsGarbage_WithAReason(string payload, string expectedReason)
     {
         Assert.False(LikeEventCodec.TryDecode(Encoding.UTF8.GetBytes(payload), out _, out var reason));

@@ -104,18 +104,39 @@ OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}
 
 {{/*
 Credentials as env entries, each a secretKeyRef into an existing Secret: never a value.
-Takes (dict "root" $ "needs" (list "jwt" "nats" "redis" "postgres")).
+Takes (dict "root" $ "needs" (list "jwt" "nats" "redis" "postgres") ["component" "<name>"]). A component
+with credentials.existingSecret logs in as its own users (least privilege, docs/security.md): user and
+password of every server it needs come from that Secret; otherwise from the shared externalServices ones.
 */}}
 {{- define "likes.secretEnv" -}}
 {{- $svc := .root.Values.externalServices -}}
+{{- $own := "" -}}
+{{- if .component }}{{ $own = (index .root.Values .component).credentials.existingSecret }}{{ end -}}
 {{- if has "jwt" .needs }}
 - name: LIKES_JWT_KEY
   valueFrom:
     secretKeyRef:
       name: {{ required "jwt.existingSecret is required: the edge does not start without a signing key" .root.Values.jwt.existingSecret }}
       key: {{ .root.Values.jwt.keyKey }}
+- name: LIKES_JWT_PREVIOUS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ .root.Values.jwt.existingSecret }}
+      key: {{ .root.Values.jwt.previousKeyKey }}
+      optional: true
 {{- end }}
-{{- if and (has "nats" .needs) $svc.nats.existingSecret }}
+{{- if and (has "nats" .needs) $own }}
+- name: LIKES_NATS_USER
+  valueFrom:
+    secretKeyRef:
+      name: {{ $own }}
+      key: nats-user
+- name: LIKES_NATS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $own }}
+      key: nats-password
+{{- else if and (has "nats" .needs) $svc.nats.existingSecret }}
 - name: LIKES_NATS_USER
   valueFrom:
     secretKeyRef:
@@ -127,19 +148,57 @@ Takes (dict "root" $ "needs" (list "jwt" "nats" "redis" "postgres")).
       name: {{ $svc.nats.existingSecret }}
       key: {{ $svc.nats.passwordKey }}
 {{- end }}
-{{- if and (has "redis" .needs) $svc.redis.existingSecret }}
+{{- if and (has "redis" .needs) $own }}
+- name: LIKES_REDIS_USER
+  valueFrom:
+    secretKeyRef:
+      name: {{ $own }}
+      key: redis-user
+- name: LIKES_REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $own }}
+      key: redis-password
+{{- else if and (has "redis" .needs) $svc.redis.existingSecret }}
 - name: LIKES_REDIS_PASSWORD
   valueFrom:
     secretKeyRef:
       name: {{ $svc.redis.existingSecret }}
       key: {{ $svc.redis.passwordKey }}
 {{- end }}
-{{- if has "postgres" .needs }}
+{{- if and (has "postgres" .needs) $own }}
+- name: LIKES_POSTGRES_USER
+  valueFrom:
+    secretKeyRef:
+      name: {{ $own }}
+      key: postgres-user
+- name: LIKES_POSTGRES_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $own }}
+      key: postgres-password
+{{- else if has "postgres" .needs }}
 - name: LIKES_POSTGRES_PASSWORD
   valueFrom:
     secretKeyRef:
       name: {{ required "externalServices.postgres.existingSecret is required" $svc.postgres.existingSecret }}
       key: {{ $svc.postgres.passwordKey }}
+{{- end }}
+{{- end }}
+
+{{/*
+For the migrations hook: the password of each daemon role with its own credentials, as
+LIKES_<DAEMON>_POSTGRES_PASSWORD, so that `likes-admin logins` lets that role log in with it.
+*/}}
+{{- define "likes.loginEnv" -}}
+{{- range $component := list "edge" "persister" "reheater" "reconciler" }}
+{{- with (index $.Values $component).credentials.existingSecret }}
+- name: LIKES_{{ upper $component }}_POSTGRES_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: postgres-password
+{{- end }}
 {{- end }}
 {{- end }}
 

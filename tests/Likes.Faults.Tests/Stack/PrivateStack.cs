@@ -33,8 +33,9 @@ public sealed class PrivateStack : IAsyncLifetime
             ["LIKES_NATS_PORT"] = Port(Ports.Nats),
             ["LIKES_NATS_MONITOR_PORT"] = Port(Ports.NatsMonitor),
             ["LIKES_PG_PORT"] = Port(Ports.Postgres),
-            ["LIKES_REDIS"] = Redis,
-            ["LIKES_NATS_URL"] = Nats,
+            // The servers' addresses only: each daemon logs in as its own user (scripts/credentials.sh).
+            ["LIKES_REDIS"] = $"127.0.0.1:{Ports.Redis}",
+            ["LIKES_NATS_URL"] = $"nats://127.0.0.1:{Ports.Nats}",
             ["LIKES_POSTGRES"] = Postgres,
             ["LIKES_JWT_KEY"] = Tokens.DevelopmentKey,
             // The recent reconcile job every two seconds, so that killing the reconciler lands mid-run.
@@ -56,9 +57,10 @@ public sealed class PrivateStack : IAsyncLifetime
     /// <summary>What the scripts and every process of the stack are given.</summary>
     public Dictionary<string, string> Environment { get; }
 
-    public string Redis => $"127.0.0.1:{Ports.Redis}";
+    /// <summary>The suite's own clients act as the admin, with the password the scripts generated for the stack.</summary>
+    public string Redis => $"127.0.0.1:{Ports.Redis},user=likes_admin,password={AdminPassword("LIKES_ADMIN_REDIS_PASSWORD")}";
 
-    public string Nats => $"nats://127.0.0.1:{Ports.Nats}";
+    public string Nats => $"nats://likes_admin:{AdminPassword("LIKES_ADMIN_NATS_PASSWORD")}@127.0.0.1:{Ports.Nats}";
 
     public string Postgres => $"Host=127.0.0.1;Port={Ports.Postgres};Database=likes;Username=likes;Password=likes";
 
@@ -138,6 +140,10 @@ public sealed class PrivateStack : IAsyncLifetime
     }
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>From the credentials file servers_up writes under the stack's own folder.</summary>
+    private string AdminPassword(string variable)
+        => Likes.Admin.Access.Credentials.Read(Path.Combine(LocalPath, "auth", "credentials.env"))[variable];
 
     private static string FindRoot()
     {

@@ -1,0 +1,63 @@
+using Likes.Shared.Configuration;
+using Likes.Shared.Consuming;
+using Likes.Shared.Streams;
+
+namespace Likes.Admin.Access;
+
+/// <summary>The subjects one NATS user may publish to and subscribe to.</summary>
+public sealed record NatsGrant(IReadOnlyList<string> Publish, IReadOnlyList<string> Subscribe);
+
+/// <summary>
+/// What each identity may do on NATS, derived from the same topology the daemons use (stream, consumer and
+/// subject names), so the permissions follow a renamed stream or a new partition count. A daemon receives
+/// replies (publish acks, fetched messages) on its own inbox prefix only; an allow list denies everything else.
+/// </summary>
+public static class NatsGrants
+{
+    private const string Api = "$JS.API";
+
+    public static NatsGrant For(Identity who, StreamOptions stream)
+    {
+        var inbox = NatsOptions.InboxPrefixOf(who.Name) + ".>";
+        return who.Name switch
+        {
+            // Provisions and deletes streams; the tests publish and read anything through it.
+            "admin" => new([">"], [">"]),
+            // Publishes events on the partition subjects and reheat requests; calls no JetStream API.
+            "edge" => new([.. Partitions(stream).Select(stream.EventSubject), stream.ReheatSubject], [inbox]),
+            // Each asks for rebuilds too: the aggregator for a heavy user's filter, the persister for a cold duplicate.
+            "aggregator" or "persister" => new([.. EventConsumer(who.Name, stream), stream.DeadLetterSubject(who.Name), stream.ReheatSubject], [inbox]),
+            "reheater" => new([.. Consumer(stream.ReheatStreamName, LikesTopology.ReheatConsumerName, filter: null)], [inbox]),
+            _ => new([], []),
+        };
+    }
+
+    /// <summary>
+    /// Its own durable consumer of each partition (create, fetch, ack), and reading the stream itself: a consumer
+    /// taking over a partition reads the events a previous owner held unacked straight from the stream.
+    /// </summary>
+    private static IEnumerable<string> EventConsumer(string worker, StreamOptions stream)
+    {
+        var identity = new WorkerIdentity(worker);
+        foreach (var p in Partitions(stream))
+        {
+            foreach (var subject in Consumer(stream.Name, identity.DurableName(p), stream.EventSubject(p)))
+            {
+                yield return subject;
+            }
+        }
+
+        yield return $"{Api}.STREAM.INFO.{stream.Name}";
+        yield return $"{Api}.STREAM.MSG.GET.{stream.Name}";
+    }
+
+    /// <summary>Create (or assert) one durable pull consumer, fetch from it and ack its messages.</summary>
+    private static IEnumerable<string> Consumer(string streamName, string durable, string? filter)
+    {
+        yield return filter is null ? $"{Api}.CONSUMER.CREATE.{streamName}.{durable}" : $"{Api}.CONSUMER.CREATE.{streamName}.{durable}.{filter}";
+        yield return $"{Api}.CONSUMER.MSG.NEXT.{streamName}.{durable}";
+        yield return $"$JS.ACK.{streamName}.{durable}.>";
+    }
+
+    private static IEnumerable<int> Partitions(StreamOptions stream) => Enumerable.Range(0, stream.Partitions);
+}

@@ -1,0 +1,96 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Likes.Admin.Access;
+
+/// <summary>
+/// The Redis ACL users: each daemon may run only the commands it sends, on only its own key families
+/// (docs/redis.md). Commands a Lua script runs are checked like any other, keys included, so a script
+/// cannot reach past its caller's patterns. Keys that take other commands are a selector
+/// (<c>(~keys +commands)</c>, Redis 7): the reheater's locks take GET/SET/DEL, its timelines do not.
+/// </summary>
+public static class RedisAcl
+{
+    /// <summary>
+    /// What StackExchange.Redis sends while connecting (HELLO, ECHO, CLIENT SETNAME/ID, INFO, CLUSTER NODES/SLOTS,
+    /// the tie-breaker read, the reconfiguration channel) and the health check's PING: allowed, so ACL LOG shows
+    /// real refusals only. CONFIG GET is the one probe refused on purpose: it can read other credentials.
+    /// </summary>
+    private static readonly string[] Handshake =
+    [
+        "resetchannels", "&__Booksleeve_MasterChanged", "%R~__Booksleeve_TieBreak",
+        "-@all", "+hello", "+auth", "+echo", "+ping", "+client|setname", "+client|id", "+info", "+cluster|nodes", "+cluster|slots", "+subscribe", "+get",
+    ];
+
+    /// <summary>A script is sent by hash, and loaded or sent whole when the server does not have it.</summary>
+    private static readonly string[] Scripts = ["+eval", "+evalsha", "+script|load"];
+
+    /// <summary>The rules after the user's name and password, e.g. <c>resetkeys ~l:c:* -@all +get …</c>.</summary>
+    public static IReadOnlyList<string> Rules(Identity who, string keyPrefix)
+    {
+        var timelines = $"{keyPrefix}t{{*}}";
+        var filters = $"{keyPrefix}b{{*}}";
+        var staging = $"{keyPrefix}bn{{*}}";
+        var locks = $"{keyPrefix}r{{*}}";
+        var counters = $"{keyPrefix}c:*";
+        string[] rules = who.Name switch
+        {
+            "admin" => ["~*", "&*", "+@all"],
+            // Reads timelines (my-likes pages); the liked-state probe reads a page's timeline and filter in one
+            // script and keeps both warm (PEXPIRE GT, its only write there); reads counters and writes back those
+            // it had to load (set only if newer, ghosts NX).
+            "edge" => [$"%R~{timelines}", .. Handshake, "+zscore", "+zrange", "+zrangebyscore", "+zrevrangebyscore",
+                Selector([timelines, filters], ["+zmscore", "+bitfield_ro", "+pexpire", .. Scripts]),
+                Selector([counters], ["+get", "+set", .. Scripts])],
+            // Applies batches to timelines and the filters of heavy users, one script per user.
+            "aggregator" => [$"~{timelines}", $"~{filters}", .. Handshake, .. Scripts,
+                "+zscore", "+zadd", "+zrem", "+zcard", "+zremrangebyrank", "+bitfield", "+pexpire"],
+            // Writes absolute counters, set only if newer; reads where a duplicate like's user timeline starts.
+            "persister" => [$"~{counters}", $"%R~{timelines}", .. Handshake, .. Scripts, "+set", "+zrange"],
+            // Replaces a timeline and its filter whole (the filter written beside it first, then renamed into
+            // place); one rebuild per user at a time under a lock key that expires.
+            "reheater" => [$"~{timelines}", $"~{filters}", $"~{staging}", .. Handshake, .. Scripts,
+                "+zscore", "+zadd", "+del", "+exists", "+rename", "+pexpire", "+persist", "+getrange",
+                Selector([staging], ["+set", "+setex", "+setrange"]),
+                Selector([locks], ["+get", "+set", "+del", .. Scripts])],
+            // Reads counters and repairs them only if unchanged.
+            "reconciler" => [$"~{counters}", .. Handshake, .. Scripts, "+set"],
+            _ => throw new ArgumentException($"no Redis rules for '{who}'", nameof(who)),
+        };
+        return ["resetkeys", .. rules];
+    }
+
+    /// <summary>An ACL file (<c>aclfile</c>): the default user off, then every identity with its password's SHA-256.</summary>
+    public static string File(string keyPrefix, Func<Identity, string> password)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("user default off resetkeys resetchannels -@all");
+        foreach (var who in Identity.All.Where(i => i.Uses(Store.Redis)))
+        {
+            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(password(who))));
+            text.AppendLine($"user {who.UserName} on #{hash} {string.Join(' ', Rules(who, keyPrefix))}");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The same users as <c>ACL SETUSER</c> commands for an existing server (redis-cli syntax), each password a
+    /// placeholder such as <c>&lt;LIKES_EDGE_REDIS_PASSWORD&gt;</c> to replace.
+    /// </summary>
+    public static string SetUserCommands(string keyPrefix)
+    {
+        var text = new StringBuilder();
+        foreach (var who in Identity.All.Where(i => i.Uses(Store.Redis)))
+        {
+            var rules = Rules(who, keyPrefix).Select(r => r.Contains(' ', StringComparison.Ordinal) ? $"\"{r}\"" : r);
+            text.AppendLine($"ACL SETUSER {who.UserName} reset on ><{who.PasswordVariable(Store.Redis)}> {string.Join(' ', rules)}");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>A selector: these commands on these keys, all of a command's keys within it (Redis 7).</summary>
+    private static string Selector(IEnumerable<string> keys, IEnumerable<string> commands)
+        => $"({string.Join(' ', keys.Select(k => "~" + k))} {string.Join(' ', commands)})";
+}
