@@ -55,7 +55,8 @@ public class CrashWithPartialBatchTests(StackFixture fixture) : IClassFixture<St
         {
             await _publisher.PublishAsync(held);
             await Eventually.UntilAsync(async () => (await fixture.JetStream.GetConsumerAsync(fixture.Stream.Name, durable)).Info.NumAckPending,
-                n => n == 1, TimeSpan.FromSeconds(20), "event delivered and held");
+                // A cold process start (JIT, connections, consumers) on a machine busy with other test assemblies.
+                n => n == 1, TimeSpan.FromSeconds(60), "event delivered and held");
             await process.KillAsync();
             await process.DisposeAsync();
 

@@ -110,4 +110,43 @@ public sealed class FreshnessTests(LiveStackFixture stack, ITestOutputHelper out
         Assert.Equal(new CounterValue(31, 2), await _store.CountRowAsync(content));
         await Eventually.UntilAsync(async () => await _store.CounterAsync(content) == "31:2");
     }
+
+    [Fact]
+    public async Task CountersRestoredByReads_WhileThePersisterWritesABurst_NeverGoBack_AndEndExact()
+    {
+        const int likers = 1_000;
+        var content = Contents.Next();
+        var reader = Tokens.For(Users.Next());
+        var burst = Task.Run(async () =>
+        {
+            foreach (var chunk in Enumerable.Range(0, likers).Select(_ => Users.Next()).Chunk(20))
+            {
+                await Task.WhenAll(chunk.Select(async user =>
+                    Assert.Equal(HttpStatusCode.Accepted, (await stack.Client.LikeAsync(content.ToString(), Tokens.For(user))).StatusCode)));
+            }
+        });
+
+        // Interleaved with the persister's counter writes: the counter is lost again and again, and each read
+        // restores it from the count row. An older restore landing after a newer write would show a count going back.
+        var seen = new List<long?>();
+        while (!burst.IsCompleted)
+        {
+            await stack.Redis.GetDatabase().KeyDeleteAsync(_store.Keys.Counter(content));
+            seen.Add((await stack.Client.CountOkAsync(reader, content)).Count);
+            seen.Add((await stack.Client.CountOkAsync(reader, content)).Count);
+        }
+
+        await burst;
+        await Eventually.UntilAsync(async () => await _store.CounterAsync(content) is { } counter && CounterValue.TryParse(counter, out var value) && value.Count == likers,
+            TimeSpan.FromSeconds(10), $"{likers} in Redis");
+        Assert.DoesNotContain(null, seen);
+        for (var i = 1; i < seen.Count; i++)
+        {
+            Assert.True(seen[i] >= seen[i - 1], $"the count went back from {seen[i - 1]} to {seen[i]}");
+        }
+
+        Assert.Equal(likers, (await _store.CountRowAsync(content))!.Value.Count);
+        Assert.Equal(likers, (await stack.Client.FeedStateOkAsync(reader, content)).Items[0].Count);
+        output.WriteLine($"{seen.Count} reads restored or read the counter during the burst; last seen {seen[^1]}");
+    }
 }
