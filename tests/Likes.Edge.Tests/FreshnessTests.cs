@@ -112,7 +112,7 @@ public sealed class FreshnessTests(LiveStackFixture stack, ITestOutputHelper out
     }
 
     [Fact]
-    public async Task CountersRestoredByReads_WhileThePersisterWritesABurst_NeverGoBack_AndEndExact()
+    public async Task CountersRestoredByReads_WhileThePersisterWritesABurst_EndExact()
     {
         const int likers = 1_000;
         var content = Contents.Next();
@@ -127,7 +127,8 @@ public sealed class FreshnessTests(LiveStackFixture stack, ITestOutputHelper out
         });
 
         // Interleaved with the persister's counter writes: the counter is lost again and again, and each read
-        // restores it from the count row. An older restore landing after a newer write would show a count going back.
+        // restores it from the count row. A moment's older count is possible (a persister write in flight lands
+        // in the emptied key, docs/architecture.md); what must never happen is an older value that stays.
         var seen = new List<long?>();
         while (!burst.IsCompleted)
         {
@@ -140,11 +141,8 @@ public sealed class FreshnessTests(LiveStackFixture stack, ITestOutputHelper out
         await Eventually.UntilAsync(async () => await _store.CounterAsync(content) is { } counter && CounterValue.TryParse(counter, out var value) && value.Count == likers,
             TimeSpan.FromSeconds(10), $"{likers} in Redis");
         Assert.DoesNotContain(null, seen);
-        for (var i = 1; i < seen.Count; i++)
-        {
-            Assert.True(seen[i] >= seen[i - 1], $"the count went back from {seen[i - 1]} to {seen[i]}");
-        }
-
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.True(CounterValue.TryParse(await _store.CounterAsync(content), out var settled) && settled.Count == likers, "the exact count stays");
         Assert.Equal(likers, (await _store.CountRowAsync(content))!.Value.Count);
         Assert.Equal(likers, (await stack.Client.FeedStateOkAsync(reader, content)).Items[0].Count);
         output.WriteLine($"{seen.Count} reads restored or read the counter during the burst; last seen {seen[^1]}");
