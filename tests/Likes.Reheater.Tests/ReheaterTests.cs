@@ -109,7 +109,11 @@ public class ReheaterTests(StackFixture stack) : IClassFixture<StackFixture>, IA
 
         await publishing;
         await Eventually.UntilAsync(async () => await events.PendingAsync("aggregator") == 0 && await events.PendingAsync("persister") == 0, what: "caught up");
-        await rebuilder.RebuildAsync(new ReheatRequest(user), CancellationToken.None);
+        // The reheater daemon may still hold the user's lock for a request of its own (Busy): wait until a rebuild finds the state whole.
+        await Eventually.UntilAsync(
+            () => rebuilder.RebuildAsync(new ReheatRequest(user), CancellationToken.None),
+            outcome => outcome is RebuildOutcome.Rebuilt or RebuildOutcome.AlreadyWhole,
+            what: "a rebuild that ends whole");
 
         await using var c = await stack.Postgres.OpenConnectionAsync();
         var truth = (await c.QueryAsync<long>("SELECT content_id FROM likes WHERE user_id = @user ORDER BY created_at DESC, content_id DESC LIMIT @Size", new { user, Size })).ToList();
