@@ -41,6 +41,16 @@ async Task<int> Persist()
 {
     var figures = await new PersistScenario(events: 200_000, batchSize: 1000).RunAsync(Console.WriteLine, cancel.Token);
     Console.WriteLine($"persist: {figures.Rows:N0} rows; persister {figures.RowsPerSecond:N0} rows/s; raw batched inserts {figures.RawRowsPerSecond:N0} rows/s; ratio {figures.Ratio:F2} (goal >= 0.5)");
+    foreach (var s in figures.Statements)
+    {
+        Console.WriteLine($"  postgres {s.Milliseconds,9:F0} ms {s.Calls,7:N0} calls  {string.Join(' ', s.Query.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)).PadRight(90)[..90]}");
+    }
+
+    foreach (var c in figures.RedisCommands)
+    {
+        Console.WriteLine($"  redis    {c.Microseconds / 1000.0,9:F0} ms {c.Calls,7:N0} calls  {c.Command}");
+    }
+
     return 0;
 }
 

@@ -129,7 +129,7 @@ public class FullAuditFigures(StackFixture fixture, ITestOutputHelper output) : 
         }
 
         await using var c = await fixture.Postgres.OpenConnectionAsync();
-        await c.ExecuteAsync("INSERT INTO content_like_counts (content_id, like_count, version, updated_at) SELECT content_id, count(*), 1, now() - interval '1 day' FROM likes GROUP BY content_id", commandTimeout: 600);
+        await c.ExecuteAsync("INSERT INTO content_like_counts (content_id, like_count, version, updated_at, touched_at) SELECT content_id, count(*), 1, now() - interval '1 day', now() - interval '1 day' FROM likes GROUP BY content_id", commandTimeout: 600);
         await c.ExecuteAsync("VACUUM ANALYZE likes", commandTimeout: 600);
         await c.ExecuteAsync("VACUUM ANALYZE content_like_counts", commandTimeout: 600);
     }

@@ -48,8 +48,9 @@ internal sealed class Stack(StackFixture fixture)
     {
         await using var c = await fixture.Postgres.OpenConnectionAsync();
         await c.ExecuteAsync("""
-            INSERT INTO content_like_counts (content_id, like_count, version, updated_at) VALUES (@content, @count, @version, now() - @seconds * interval '1 second')
-            ON CONFLICT (content_id) DO UPDATE SET like_count = excluded.like_count, version = excluded.version, updated_at = excluded.updated_at
+            INSERT INTO content_like_counts (content_id, like_count, version, updated_at, touched_at)
+            VALUES (@content, @count, @version, now() - @seconds * interval '1 second', now() - @seconds * interval '1 second')
+            ON CONFLICT (content_id) DO UPDATE SET like_count = excluded.like_count, version = excluded.version, updated_at = excluded.updated_at, touched_at = excluded.touched_at
             """, new { content, count, version, seconds = age.TotalSeconds });
     }
 

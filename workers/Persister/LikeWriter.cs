@@ -1,6 +1,7 @@
 using Likes.Shared;
 using Likes.Shared.Consuming;
 using Likes.Shared.Events;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -8,24 +9,16 @@ namespace Likes.Persister;
 
 /// <summary>
 /// Writes a collapsed batch to PostgreSQL in one transaction and one round trip: unlikes deleted and likes
-/// inserted with arrays (<c>unnest</c>; a like whose row exists is named as a duplicate, with the row's time), the count rows (locked in content order) moved by exactly what <c>RETURNING</c> says changed,
+/// inserted with arrays (<c>unnest</c>; a like whose row exists is named as a duplicate, with the row's time), the count rows moved (in content order) by exactly what <c>RETURNING</c> says changed,
 /// the partition's stream position recorded, then the absolute counts of every touched content read back. Replaying it changes nothing (I4): a
 /// like already there inserts nothing, an unlike of nothing deletes nothing, so no count moves.
 /// </summary>
-public sealed class LikeWriter(NpgsqlDataSource postgres)
+public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOptions> options)
 {
-    // Locks every count row the batch may move, in content order, in one statement, so that partitions
-    // committing at once never deadlock: a content being liked gets its row created (at 0) if missing; an
-    // existing row is only locked (ON CONFLICT DO UPDATE ... WHERE false locks without writing).
-    private const string LockSql = """
-        INSERT INTO content_like_counts (content_id, like_count)
-        SELECT c, 0 FROM unnest(@contents) AS c
-        WHERE c = ANY(@like_contents) OR EXISTS (SELECT 1 FROM content_like_counts k WHERE k.content_id = c)
-        ORDER BY c
-        ON CONFLICT (content_id) DO UPDATE SET like_count = excluded.like_count WHERE false
-        """;
-
-    // Every count row a delta lands on exists and is locked by now, so the counts are plain UPDATEs.
+    // The count rows move in one upsert, in content order: writers that commit at once lock shared rows in
+    // the same order and never deadlock, and a content's first like creates its row. CHECK (like_count >= 0)
+    // is evaluated on the proposed row before the conflict is found, so the delta (negative for unlikes)
+    // travels in the proposed version; a new row (only ever from likes) starts at version = its first delta.
     private const string ApplySql = """
         WITH unliked AS (
             DELETE FROM likes l
@@ -59,10 +52,11 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
             GROUP BY content_id
             HAVING sum(delta) <> 0
         ), updated AS (
-            UPDATE content_like_counts k
-            SET like_count = k.like_count + d.delta, version = k.version + 1, updated_at = now()
-            FROM deltas d
-            WHERE k.content_id = d.content_id
+            INSERT INTO content_like_counts AS k (content_id, like_count, version)
+            SELECT content_id, greatest(delta, 0), delta FROM deltas ORDER BY content_id
+            ON CONFLICT (content_id) DO UPDATE
+            SET like_count = k.like_count + excluded.version, version = k.version + 1, updated_at = now(),
+                touched_at = CASE WHEN k.touched_at < now() - @touched_resolution THEN now() ELSE k.touched_at END
             RETURNING 1
         )
         SELECT (SELECT count(*) FROM liked)::int, (SELECT count(*) FROM unliked)::int, (SELECT count(*) FROM updated)::int,
@@ -91,10 +85,6 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
 
         // Without an explicit transaction Npgsql runs a batch in one implicit transaction: atomic, one round trip.
         await using var batch = postgres.CreateBatch();
-        var lockRows = new NpgsqlBatchCommand(LockSql);
-        lockRows.Parameters.Add(Array("contents", contents.Order()));
-        lockRows.Parameters.Add(Array("like_contents", changes.Where(c => c.Action == LikeAction.Like).Select(c => c.ContentId)));
-        batch.BatchCommands.Add(lockRows);
         var apply = new NpgsqlBatchCommand(ApplySql);
         apply.Parameters.Add(Array("unlike_users", unlikes.Select(c => c.UserId)));
         apply.Parameters.Add(Array("unlike_contents", unlikes.Select(c => c.ContentId)));
@@ -104,6 +94,7 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
         apply.Parameters.Add(Array("relike_users", relikes.Select(c => c.UserId)));
         apply.Parameters.Add(Array("relike_contents", relikes.Select(c => c.ContentId)));
         apply.Parameters.Add(Array("relike_times", relikes.Select(c => c.AtMs)));
+        apply.Parameters.Add(new NpgsqlParameter<TimeSpan>("touched_resolution", options.Value.TouchedAtResolution));
         batch.BatchCommands.Add(apply);
         var position = new NpgsqlBatchCommand(PositionSql);
         position.Parameters.Add(new NpgsqlParameter<int[]>("partitions", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = batches.Select(b => b.Partition).ToArray() });
@@ -113,7 +104,6 @@ public sealed class LikeWriter(NpgsqlDataSource postgres)
         read.Parameters.Add(Array("contents", contents));
         batch.BatchCommands.Add(read);
 
-        // The lock statement returns no rows: the first result is the apply's.
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var inserted = reader.GetInt32(0);

@@ -14,6 +14,14 @@ public sealed class PersisterOptions : ISectionOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan CounterWriteTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How stale a count row's <c>touched_at</c> (the indexed column the reconciler finds recently changed
+    /// contents by) may get before an update moves it. Most updates of a busy row then change no indexed
+    /// column and are done in place (HOT). The reconciler's WatermarkMargin must stay above it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan TouchedAtResolution { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The most events one group transaction takes from the partitions' waiting batches.</summary>
     [Range(1, 100_000)]
     public int MaxGroupEvents { get; set; } = 8000;

@@ -45,9 +45,12 @@ public sealed partial class FullAudit(
         ORDER BY 1
         """;
 
-    // The persister locks a batch's count rows before it touches likes, so once these locks are held no
-    // transaction can have uncommitted likes for these contents: the recount (a later statement, hence a
-    // later snapshot under READ COMMITTED) is exact. Locked in content order, as the persister does.
+    // A persister transaction moves a content's count row (under its row lock) before it commits that
+    // content's likes. Once these locks are held, a transaction with uncommitted likes for these contents
+    // either holds a lock already (this waits for its commit, and the recount, a later statement hence a
+    // later snapshot under READ COMMITTED, sees its rows) or takes it after this commits and adds its
+    // delta on top of a recount that did not see its rows. Either way the recount is exact. Locked in
+    // content order, as the persister does.
     private const string LockSql = "SELECT 1 FROM content_like_counts WHERE content_id = ANY(@contents) ORDER BY content_id FOR UPDATE";
 
     private const string RecountSql = """
@@ -55,15 +58,15 @@ public sealed partial class FullAudit(
             SELECT c.content_id, (SELECT count(*) FROM likes l WHERE l.content_id = c.content_id) AS n
             FROM unnest(@contents) AS c(content_id)
         )
-        UPDATE content_like_counts k SET like_count = a.n, version = k.version + 1, updated_at = now()
+        UPDATE content_like_counts k SET like_count = a.n, version = k.version + 1, updated_at = now(), touched_at = now()
         FROM actual a
         WHERE k.content_id = a.content_id AND k.like_count <> a.n
         RETURNING k.content_id, k.like_count, k.version
         """;
 
-    // A content with likes and no count row. If a persister batch creates the row at the same moment (it creates
-    // missing rows at 0 before it touches likes), ours waits for it, yields (DO NOTHING) and is recounted under
-    // the lock instead; if ours is first, theirs finds it and adds its delta on top.
+    // A content with likes and no count row. If a persister batch creates the row at the same moment (its
+    // upsert of the content's first likes), ours waits for it, yields (DO NOTHING) and is recounted under the
+    // lock instead; if ours is first, theirs finds it and adds its delta on top.
     private const string CreateSql = """
         INSERT INTO content_like_counts (content_id, like_count)
         SELECT @content, count(*) FROM likes WHERE content_id = @content

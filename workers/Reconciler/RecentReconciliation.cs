@@ -22,7 +22,7 @@ public sealed partial class RecentReconciliation(
     // Keyset over content ids: a content touched again during the run keeps its id, so it is seen once.
     private const string TouchedSql = """
         SELECT content_id FROM content_like_counts
-        WHERE updated_at > @since AND content_id > @after
+        WHERE touched_at > @since AND content_id > @after
         ORDER BY content_id LIMIT @limit
         """;
 

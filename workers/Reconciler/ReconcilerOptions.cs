@@ -41,9 +41,10 @@ public sealed class ReconcilerOptions : ISectionOptions, IValidatableObject
     public TimeSpan FullAuditPause { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// Subtracted from the last successful run's watermark. A count row's <c>updated_at</c> is its
-    /// transaction's start, so a transaction longer than this that commits after a run started could be
-    /// missed by the next one; the daily full audit still finds it.
+    /// Subtracted from the last successful run's watermark. A count row's <c>touched_at</c> is a
+    /// transaction's start and may lag the row's last change by up to the persister's
+    /// <c>TouchedAtResolution</c>: keep this above that resolution plus the longest persister transaction,
+    /// or a change could be missed by the next run (the daily full audit still finds it).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan WatermarkMargin { get; set; } = TimeSpan.FromMinutes(1);
