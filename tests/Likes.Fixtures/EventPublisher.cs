@@ -69,4 +69,27 @@ public sealed class EventPublisher(INatsJSContext js, StreamOptions stream)
 
         return pending;
     }
+
+    /// <summary>
+    /// The stream's sequences and, per partition consumer of the named workers, what JetStream says it
+    /// delivered, had acked and still holds: printed when a test finds events left pending, to say why.
+    /// </summary>
+    public async Task<string> DescribeAsync(params string[] workers)
+    {
+        var text = new System.Text.StringBuilder();
+        var info = (await js.GetStreamAsync(stream.Name)).Info.State;
+        text.Append(System.Globalization.CultureInfo.InvariantCulture, $"stream {stream.Name}: sequences {info.FirstSeq}..{info.LastSeq}, {info.Messages} messages");
+        foreach (var worker in workers)
+        {
+            for (var p = 0; p < stream.Partitions; p++)
+            {
+                var c = (await js.GetConsumerAsync(stream.Name, $"{worker}-p{p}")).Info;
+                text.AppendLine().Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"  {worker}-p{p}: pending {c.NumPending}, ack pending {c.NumAckPending}, redelivered {c.NumRedelivered}, waiting pulls {c.NumWaiting}; "
+                    + $"delivered stream {c.Delivered.StreamSeq} / consumer {c.Delivered.ConsumerSeq}, ack floor stream {c.AckFloor.StreamSeq} / consumer {c.AckFloor.ConsumerSeq}");
+            }
+        }
+
+        return text.ToString();
+    }
 }

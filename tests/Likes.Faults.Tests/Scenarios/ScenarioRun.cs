@@ -91,7 +91,7 @@ public sealed class ScenarioRun
         var trouble = new[] { answers.LastAbnormal ?? TimeSpan.Zero, readiness.LastNotReady ?? TimeSpan.Zero }.Max();
         var recovery = trouble > injectedAt ? trouble - injectedAt : TimeSpan.Zero;
 
-        var pending = await CatchUpAsync(stack, size);
+        var (pending, consumers) = await CatchUpAsync(stack, size);
         var reconcile = await stack.ScriptAsync("""
             mapfile -t vars < <(_fleet_env); rc=0
             env "${vars[@]}" ASPNETCORE_ENVIRONMENT=Production dotnet "$(_dll Likes.Reconciler)" reconcile --full || rc=$?
@@ -114,6 +114,7 @@ public sealed class ScenarioRun
             .AppendLine(c, $"  PostgreSQL: {exactness.Rows:N0} rows for {exactness.ExpectedLikes:N0} expected likes; lost {exactness.Lost}, unexpected {exactness.Extra}; contents {exactness.Contents:N0}, drift {exactness.DriftContents}, without a Redis counter {exactness.MissingCounters}")
             .AppendLine(c, $"  reads: {reads:N0}, 5xx {answers.ServerErrors(RequestKind.Read)}, degraded {answers.All.Count(a => a.Degraded)}, no answer {answers.All.Count(a => a.Kind == RequestKind.Read && a.Status == 0)}; events still pending after catch-up: {pending}")
             .AppendLine("  " + faults)
+            .Append(pending == 0 ? string.Empty : consumers + Environment.NewLine)
             .Append(reconcile);
         output.WriteLine(details.ToString());
 
@@ -136,12 +137,16 @@ public sealed class ScenarioRun
         Assert.True(Result.ServerErrorReads == 0, $"{Result.ServerErrorReads} reads answered 5xx\n{Result.Details}");
     }
 
-    /// <summary>Waits until both consumers applied everything; returns what is still pending (0 when caught up).</summary>
-    private static async Task<ulong> CatchUpAsync(PrivateStack stack, FaultSize size)
+    /// <summary>
+    /// Waits until both consumers applied everything; returns what is still pending (0 when caught up) and
+    /// what JetStream says of each consumer then (why it is pending).
+    /// </summary>
+    private static async Task<(ulong Pending, string Consumers)> CatchUpAsync(PrivateStack stack, FaultSize size)
     {
         await CatchUp.WaitAsync(stack.Bench, size.CatchUpLimit, CancellationToken.None);
         await using var nats = stack.ConnectNats();
         var events = new EventPublisher(new NatsJSContext(nats), new StreamOptions());
-        return await events.PendingAsync("aggregator") + await events.PendingAsync("persister");
+        var pending = await events.PendingAsync("aggregator") + await events.PendingAsync("persister");
+        return (pending, pending == 0 ? string.Empty : await events.DescribeAsync("aggregator", "persister"));
     }
 }
