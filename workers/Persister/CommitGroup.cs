@@ -46,8 +46,19 @@ public sealed partial class CommitGroup : IAsyncDisposable
     private async Task RunAsync()
     {
         var group = new List<Pending>();
+        var lastStart = long.MinValue / 2;
         while (await _queue.Reader.WaitToReadAsync())
         {
+            // A hot content is in nearly every group (its likers spread over all partitions): spacing the
+            // transactions turns a burst into fewer, larger counter writes. Under a backlog a transaction
+            // takes longer than the interval and nothing waits.
+            var wait = _options.MinGroupInterval - Stopwatch.GetElapsedTime(lastStart);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+
+            lastStart = Stopwatch.GetTimestamp();
             group.Clear();
             var events = 0;
             while (events < _options.MaxGroupEvents && _queue.Reader.TryRead(out var next))

@@ -22,6 +22,14 @@ public sealed class PersisterOptions : ISectionOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan TouchedAtResolution { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The least time between the starts of two group transactions. Batches handed in meanwhile go in the next
+    /// one, so a content liked in a burst gets one counter write per interval, not one per partition batch;
+    /// a count shows up to this much later (the contract allows a second).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan MinGroupInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>The most events one group transaction takes from the partitions' waiting batches.</summary>
     [Range(1, 100_000)]
     public int MaxGroupEvents { get; set; } = 8000;
