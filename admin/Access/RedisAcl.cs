@@ -38,15 +38,15 @@ public static class RedisAcl
             "admin" => ["~*", "&*", "+@all"],
             // Reads timelines (my-likes pages); the liked-state probe reads a page's timeline and filter in one
             // script and keeps both warm (PEXPIRE GT, its only write there); reads counters and writes back those
-            // it had to load (set only if newer, ghosts NX).
+            // it had to load (set only if newer; ghosts only where no counter is, in a bucket that expires if new).
             "edge" => [$"%R~{timelines}", .. Handshake, "+zscore", "+zrange", "+zrangebyscore", "+zrevrangebyscore",
                 Selector([timelines, filters], ["+zmscore", "+bitfield_ro", "+pexpire", .. Scripts]),
-                Selector([counters], ["+get", "+set", .. Scripts])],
+                Selector([counters], ["+hget", "+hset", "+hsetnx", "+exists", "+pexpire", "+persist", .. Scripts])],
             // Applies batches to timelines and the filters of heavy users, one script per user.
             "aggregator" => [$"~{timelines}", $"~{filters}", .. Handshake, .. Scripts,
                 "+zscore", "+zadd", "+zrem", "+zcard", "+zremrangebyrank", "+bitfield", "+pexpire"],
             // Writes absolute counters, set only if newer; reads where a duplicate like's user timeline starts.
-            "persister" => [$"~{counters}", $"%R~{timelines}", .. Handshake, .. Scripts, "+set", "+zrange"],
+            "persister" => [$"~{counters}", $"%R~{timelines}", .. Handshake, .. Scripts, "+hget", "+hset", "+persist", "+zrange"],
             // Replaces a timeline and its filter whole (the filter written beside it first, then renamed into
             // place); one rebuild per user at a time under a lock key that expires.
             "reheater" => [$"~{timelines}", $"~{filters}", $"~{staging}", .. Handshake, .. Scripts,
@@ -54,7 +54,7 @@ public static class RedisAcl
                 Selector([staging], ["+set", "+setex", "+setrange"]),
                 Selector([locks], ["+get", "+set", "+del", .. Scripts])],
             // Reads counters and repairs them only if unchanged.
-            "reconciler" => [$"~{counters}", .. Handshake, .. Scripts, "+set"],
+            "reconciler" => [$"~{counters}", .. Handshake, .. Scripts, "+hget", "+hset", "+persist"],
             _ => throw new ArgumentException($"no Redis rules for '{who}'", nameof(who)),
         };
         return ["resetkeys", .. rules];

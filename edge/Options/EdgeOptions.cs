@@ -41,7 +41,7 @@ public sealed class EdgeOptions : ISectionOptions
     [EnumDataType(typeof(ReadSource))]
     public ReadSource ReadSource { get; set; } = ReadSource.Redis;
 
-    /// <summary>How long a count of a content nobody liked is cached in Redis as a ghost (<c>"0:0"</c>); any real count replaces it at once.</summary>
+    /// <summary>How long a counter hash the edge creates for ghosts (<c>"0:0"</c>, contents nobody liked) lives; a real count written in it keeps it for good, and replaces its ghost at once.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan GhostTtl { get; set; } = TimeSpan.FromSeconds(30);
 

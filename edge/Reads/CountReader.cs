@@ -26,7 +26,7 @@ public sealed class CountReader(RedisReads redis, RedisKeys keys, CountLoader co
     /// <summary>Null when Redis could not answer.</summary>
     private async Task<Fallback<long>?> FromRedisAsync(long contentId, CancellationToken cancellationToken)
     {
-        var read = redis.Database.StringGetAsync(keys.Counter(contentId));
+        var read = CounterStore.Read(redis.Database, keys, contentId);
         if (!await redis.AwaitAsync(read))
         {
             return null;
@@ -35,7 +35,7 @@ public sealed class CountReader(RedisReads redis, RedisKeys keys, CountLoader co
         if (CounterValue.TryParse(read.Result, out var counter))
         {
             metrics.Facts(fromRedis: 1, fromPostgres: 0);
-            metrics.GhostHits(counter == CounterWriteBack.Ghost ? 1 : 0);
+            metrics.GhostHits(counter == CounterStore.Ghost ? 1 : 0);
             return Fallback.Of(counter.Count);
         }
 

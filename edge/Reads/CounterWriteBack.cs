@@ -8,16 +8,12 @@ namespace Likes.Edge.Reads;
 /// <summary>
 /// Puts counters a read had to load from PostgreSQL back into Redis, without ever moving one backwards:
 /// a found count with its row's version, set only if newer (<see cref="CounterStore.SetIfNewerAsync"/>);
-/// a content without a count row as a ghost, <c>"0:0"</c> set only if the key is absent and for
-/// <see cref="EdgeOptions.GhostTtl"/> only. Version 0 is older than every real count, so the persister's
-/// next write replaces a ghost (and its plain SET drops the expiry).
+/// a content without a count row as a ghost (<see cref="CounterStore.Ghost"/>), set only where no counter is; a
+/// bucket of ghosts only expires after <see cref="EdgeOptions.GhostTtl"/>. Version 0 is older than every real
+/// count, so the persister's next write replaces a ghost.
 /// </summary>
-public sealed partial class CounterWriteBack(IConnectionMultiplexer redis, RedisKeys keys, CounterStore counters, IOptions<EdgeOptions> edge, ILogger<CounterWriteBack> log)
+public sealed partial class CounterWriteBack(IConnectionMultiplexer redis, CounterStore counters, IOptions<EdgeOptions> edge, ILogger<CounterWriteBack> log)
 {
-    public static readonly CounterValue Ghost = new(0, 0);
-
-    private static readonly RedisValue GhostValue = Ghost.ToString();
-
     private readonly TimeSpan _ghostTtl = edge.Value.GhostTtl;
 
     /// <summary>Writes back, in one pipelined round trip; a Redis failure is logged and dropped (the next read loads again).</summary>
@@ -30,16 +26,7 @@ public sealed partial class CounterWriteBack(IConnectionMultiplexer redis, Redis
 
         try
         {
-            var db = redis.GetDatabase();
-            var ghostWrites = new Task[ghosts.Count];
-            var i = 0;
-            foreach (var contentId in ghosts)
-            {
-                ghostWrites[i++] = db.StringSetAsync(keys.Counter(contentId), GhostValue, _ghostTtl, When.NotExists);
-            }
-
-            await counters.SetIfNewerAsync(found);
-            await Task.WhenAll(ghostWrites);
+            await Task.WhenAll(counters.SetIfNewerAsync(found), counters.WriteGhostsAsync(ghosts, _ghostTtl));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

@@ -69,7 +69,7 @@ public sealed class FeedStateReader(
             if (CounterValue.TryParse(counters[i].Result, out var counter))
             {
                 facts.Count(i, counter.Count, fromRedis: true);
-                ghosts += counter == CounterWriteBack.Ghost ? 1 : 0;
+                ghosts += counter == CounterStore.Ghost ? 1 : 0;
             }
             else
             {

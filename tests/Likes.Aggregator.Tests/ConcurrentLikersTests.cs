@@ -31,7 +31,7 @@ public class ConcurrentLikersTests(StackFixture fixture) : IClassFixture<StackFi
         }
 
         Assert.Empty(missing);
-        var counter = await fixture.Redis.GetDatabase().StringGetAsync(reader.Keys.Counter(content));
+        var counter = await CounterStore.Read(fixture.Redis.GetDatabase(), reader.Keys, content);
         Assert.True(CounterValue.TryParse(counter, out var value), $"counter '{counter}' is not count:version");
         Assert.Equal(1000, value.Count);
         await using var count = fixture.Postgres.CreateCommand($"SELECT like_count FROM content_like_counts WHERE content_id = {content}");

@@ -48,7 +48,7 @@ public class HotBurstFigures(StackFixture fixture, ITestOutputHelper output) : I
         var lastAck = Stopwatch.GetTimestamp();
 
         var counted = await Eventually.UntilAsync(
-            async () => CounterValue.TryParse(await db.StringGetAsync(reader.Keys.Counter(Content)), out var v) ? v.Count : -1,
+            async () => CounterValue.TryParse(await CounterStore.Read(db, reader.Keys, Content), out var v) ? v.Count : -1,
             count => count >= Likes, TimeSpan.FromSeconds(120), "Redis counter at 10,000");
         var counterLag = Stopwatch.GetElapsedTime(lastAck);
         await Aggregators.CaughtUpAsync(publisher, "persister", TimeSpan.FromSeconds(120));

@@ -61,6 +61,23 @@ public sealed class FeedStateTests(EdgeFixture edge) : IClassFixture<EdgeFixture
     }
 
     [Fact]
+    public async Task AGhostsBucket_ExpiresUntilARealCountIsWrittenInIt_ThenTheGhostStaysWithIt()
+    {
+        var (user, nobody) = (Users.Next(), Contents.Next());
+        var neighbour = nobody % RedisKeys.CountersPerBucket == 0 ? nobody + 1 : nobody - 1;
+        await _store.LikedByAsync(neighbour, 3, Users.Next() / 2);
+
+        await edge.Client.FeedStateOkAsync(Tokens.For(user), nobody);
+        await Eventually.UntilAsync(async () => await _store.CounterAsync(nobody) == "0:0", TimeSpan.FromSeconds(5), "ghost cached");
+        Assert.NotNull(await _store.CounterTtlAsync(nobody));
+
+        Assert.Equal(3, (await edge.Client.FeedStateOkAsync(Tokens.For(user), neighbour)).Items[0].Count);
+        await Eventually.UntilAsync(async () => await _store.CounterTtlAsync(neighbour) is null, TimeSpan.FromSeconds(5), "the bucket kept");
+        Assert.Equal("0:0", await _store.CounterAsync(nobody));
+        Assert.Equal((await _store.CountRowAsync(neighbour)).ToString(), await _store.CounterAsync(neighbour));
+    }
+
+    [Fact]
     public async Task FeedState_TakesCountsFromRedis_ARealCountAndAGhostAlike()
     {
         var (user, counted, ghost) = (Users.Next(), Contents.Next(), Contents.Next());

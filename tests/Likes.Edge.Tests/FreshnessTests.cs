@@ -132,7 +132,7 @@ public sealed class FreshnessTests(LiveStackFixture stack, ITestOutputHelper out
         var seen = new List<long?>();
         while (!burst.IsCompleted)
         {
-            await stack.Redis.GetDatabase().KeyDeleteAsync(_store.Keys.Counter(content));
+            await _store.DeleteCounterAsync(content);
             seen.Add((await stack.Client.CountOkAsync(reader, content)).Count);
             seen.Add((await stack.Client.CountOkAsync(reader, content)).Count);
         }

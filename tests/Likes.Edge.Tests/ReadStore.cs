@@ -67,11 +67,14 @@ public sealed class ReadStore(StackFixture stack)
 
     public Task<StoredFilter?> StoredFilterAsync(long userId) => StoredFilter.ReadAsync(Redis, Keys, userId);
 
-    public async Task<string?> CounterAsync(long contentId) => await Redis.StringGetAsync(Keys.Counter(contentId));
+    public async Task<string?> CounterAsync(long contentId) => await CounterStore.Read(Redis, Keys, contentId);
 
-    public Task<TimeSpan?> CounterTtlAsync(long contentId) => Redis.KeyTimeToLiveAsync(Keys.Counter(contentId));
+    /// <summary>The expiry of the content's counter bucket (a bucket of ghosts only has one).</summary>
+    public Task<TimeSpan?> CounterTtlAsync(long contentId) => Redis.KeyTimeToLiveAsync(Keys.CounterBucket(contentId));
 
-    public Task SetCounterAsync(long contentId, string value) => Redis.StringSetAsync(Keys.Counter(contentId), value);
+    public Task SetCounterAsync(long contentId, string value) => Redis.HashSetAsync(Keys.CounterBucket(contentId), RedisKeys.CounterField(contentId), value);
+
+    public Task DeleteCounterAsync(long contentId) => Redis.HashDeleteAsync(Keys.CounterBucket(contentId), RedisKeys.CounterField(contentId));
 
     public Task<bool> TimelineExistsAsync(long userId) => Redis.KeyExistsAsync(Keys.Timeline(userId));
 

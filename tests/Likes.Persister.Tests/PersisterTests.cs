@@ -121,7 +121,7 @@ public class PersisterTests(StackFixture stack) : IClassFixture<StackFixture>, I
         await handler.ApplyAsync(batch, CancellationToken.None);
 
         // As if the process died after the commit and before the counter write reached Redis.
-        await stack.Redis.GetDatabase().KeyDeleteAsync(_keys.Counter(950));
+        await stack.Redis.GetDatabase().HashDeleteAsync(_keys.CounterBucket(950), RedisKeys.CounterField(950));
         await handler.ApplyAsync(batch, CancellationToken.None);
 
         Assert.Equal(2, (await TruthQueries.RedisCounterAsync(stack.Redis, _keys, 950))?.Count);

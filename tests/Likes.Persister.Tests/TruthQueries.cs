@@ -40,7 +40,7 @@ internal static class TruthQueries
 
     public static async Task<CounterValue?> RedisCounterAsync(IConnectionMultiplexer redis, RedisKeys keys, long content)
     {
-        var text = await redis.GetDatabase().StringGetAsync(keys.Counter(content));
+        var text = await CounterStore.Read(redis.GetDatabase(), keys, content);
         return CounterValue.TryParse(text, out var v) ? v : null;
     }
 }

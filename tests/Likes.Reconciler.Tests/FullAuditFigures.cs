@@ -143,7 +143,7 @@ public class FullAuditFigures(StackFixture fixture, ITestOutputHelper output) : 
         foreach (var chunk in rows.Chunk(10_000))
         {
             var batch = db.CreateBatch();
-            var writes = chunk.Select(r => batch.StringSetAsync(_stack.Keys.Counter(r.Item1), new CounterValue(r.Item2, 1).ToString())).ToArray();
+            var writes = chunk.Select(r => _stack.SetRedisAsync(batch, r.Item1, new CounterValue(r.Item2, 1).ToString())).ToArray();
             batch.Execute();
             await Task.WhenAll(writes);
         }
@@ -154,7 +154,7 @@ public class FullAuditFigures(StackFixture fixture, ITestOutputHelper output) : 
         await c.ExecuteAsync("DELETE FROM content_like_counts WHERE content_id = ANY(@ids)", new { ids = picked[WrongRows..(WrongRows + MissingRows)] });
         foreach (var content in picked[(WrongRows + MissingRows)..])
         {
-            await db.StringSetAsync(_stack.Keys.Counter(content), "1000000:1");
+            await _stack.SetRedisAsync(db, content, "1000000:1");
         }
 
         return (rows.Count, WrongRows + MissingRows, WrongCounters);

@@ -3,6 +3,7 @@ using Likes.Fixtures;
 using Likes.Reconciler;
 using Likes.Shared;
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 
 namespace Likes.Reconciler.Tests;
 
@@ -67,9 +68,12 @@ internal sealed class Stack(StackFixture fixture)
         return await c.ExecuteScalarAsync<long>("SELECT count(*) FROM likes WHERE content_id = @content", new { content });
     }
 
-    public Task SetRedisAsync(long content, string value) => fixture.Redis.GetDatabase().StringSetAsync(Keys.Counter(content), value);
+    public Task SetRedisAsync(long content, string value) => SetRedisAsync(fixture.Redis.GetDatabase(), content, value);
 
-    public async Task<string?> RedisAsync(long content) => await fixture.Redis.GetDatabase().StringGetAsync(Keys.Counter(content));
+    /// <summary>Plants a counter as is, bypassing set-if-newer (on a batch, when given one).</summary>
+    public Task SetRedisAsync(IDatabaseAsync db, long content, string value) => db.HashSetAsync(Keys.CounterBucket(content), RedisKeys.CounterField(content), value);
+
+    public async Task<string?> RedisAsync(long content) => await CounterStore.Read(fixture.Redis.GetDatabase(), Keys, content);
 }
 
 internal static class HostExtensions

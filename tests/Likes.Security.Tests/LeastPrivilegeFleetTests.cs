@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Likes.Admin.Access;
 using Likes.Fixtures;
+using Likes.Shared;
 using Likes.Shared.Partitioning;
 using StackExchange.Redis;
 using Xunit;
@@ -77,7 +78,7 @@ public sealed class LeastPrivilegeFleetTests(AuthStack stack)
         // Edge publishes, persister writes PostgreSQL and the counter, aggregator the timelines.
         Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(edge, fleet, HttpMethod.Put, $"/v1/likes/{Content}", Alice)).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(edge, fleet, HttpMethod.Put, $"/v1/likes/{Content}", Bob)).StatusCode);
-        await Eventually.UntilAsync(async () => (string?)await redis.StringGetAsync(Counter) is { } c && c.StartsWith("2:", StringComparison.Ordinal), what: "the counter at 2");
+        await Eventually.UntilAsync(async () => (string?)await CounterStore.Read(redis, new RedisKeys(stack.KeyPrefix), Content) is { } c && c.StartsWith("2:", StringComparison.Ordinal), what: "the counter at 2");
         await Eventually.UntilAsync(async () => await redis.SortedSetScoreAsync(Timeline(Alice), Content) is not null, what: "Alice's timeline");
         Assert.Equal((2, true), await FeedStateAsync(edge, fleet, Alice));
 
@@ -150,8 +151,6 @@ public sealed class LeastPrivilegeFleetTests(AuthStack stack)
 
     private static string Warnings(Fleet fleet) => string.Join('\n', fleet.Daemons.Select(d =>
         $"{d.Who} warnings:\n" + string.Join('\n', d.Process.Output.Split('\n').Where(l => l.Contains("\"Warning\"", StringComparison.Ordinal) || l.Contains("\"Error\"", StringComparison.Ordinal)).TakeLast(10).Select(l => l.Length > 600 ? l[..600] : l))));
-
-    private string Counter => $"{stack.KeyPrefix}c:{Content}";
 
     private string Timeline(long user) => $"{stack.KeyPrefix}t{{{user}}}";
 

@@ -24,7 +24,7 @@ public sealed class RedisAclTests(AuthStack stack)
         { "edge", "CONFIG", ["GET", "*"] },
         { "edge", "ACL", ["SETUSER", "likes_edge", "+@all"] },
         { "edge", "PUBLISH", ["__Booksleeve_MasterChanged", "x"] },
-        { "edge", "PEXPIRE", ["{P}c:7", "1"] },
+        { "edge", "HDEL", ["{P}c:7", "1"] },
         { "edge", "BITFIELD", ["{P}b{1}", "SET", "u1", "7", "1"] },
         { "aggregator", "GET", ["{P}c:7"] },
         { "aggregator", "EVAL", ["return redis.call('SET', KEYS[1], '9:9')", "1", "{P}c:7"] },
@@ -34,6 +34,7 @@ public sealed class RedisAclTests(AuthStack stack)
         { "persister", "ZADD", ["{P}t{1}", "1", "7"] },
         { "persister", "DEL", ["{P}c:7"] },
         { "persister", "SCAN", ["0"] },
+        { "persister", "HDEL", ["{P}c:7", "1"] },
         { "persister", "EVAL", ["return redis.call('ZADD', KEYS[1], 1, 7)", "1", "{P}t{1}"] },
         { "reheater", "SET", ["{P}c:7", "9:9"] },
         { "reheater", "SET", ["{P}t{1}", "x"] },
@@ -42,6 +43,7 @@ public sealed class RedisAclTests(AuthStack stack)
         { "reheater", "SETRANGE", ["{P}b{1}", "0", "x"] },
         { "reconciler", "ZADD", ["{P}t{1}", "1", "7"] },
         { "reconciler", "DEL", ["{P}c:7"] },
+        { "reconciler", "PEXPIRE", ["{P}c:7", "1"] },
         { "reconciler", "SHUTDOWN", [] },
     };
 

@@ -56,7 +56,7 @@ public sealed class DemoSummary(BenchEnvironment env, IConnectionMultiplexer red
     {
         var traffic = o.Traffic;
         var memory = new RedisMemory(redis);
-        var counters = await memory.MeasureAsync(LongRange(traffic.FirstContent, o.Celebrity).Select(c => (RedisKey)keys.Counter(c)));
+        var counters = await memory.MeasureAsync(LongRange(traffic.FirstContent, o.Celebrity).Select(c => (RedisKey)keys.CounterBucket(c)).Distinct());
         var timelines = await memory.MeasureAsync(LongRange(traffic.FirstUser, traffic.NextFreeUser - 1).Select(u => (RedisKey)keys.Timeline(u)));
         await using var connection = await postgres.OpenConnectionAsync();
         var likers = await connection.QueryAsync<(long Content, long[] Users)>(

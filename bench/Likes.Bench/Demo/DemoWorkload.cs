@@ -56,7 +56,7 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
 
                 var rate = accepted.Sample(traffic.AcceptedOrder.Count, elapsed);
                 var celebrityLine = burstStarted
-                    ? $"  celebrity: {(CounterValue.TryParse(redis.GetDatabase().StringGet(keys.Counter(celebrity)), out var c) ? c.Count : 0),6:N0} likes counted"
+                    ? $"  celebrity: {(CounterValue.TryParse(redis.GetDatabase().HashGet(keys.CounterBucket(celebrity), RedisKeys.CounterField(celebrity)), out var c) ? c.Count : 0),6:N0} likes counted"
                     : "";
                 line.Update($"  {elapsed.TotalSeconds,5:F1} s  accepted {rate,6:N0}/s  applied {watch.PersisterPerSecond,6:N0}/s  "
                     + $"lag {watch.Lag,6:N0}  feed p99 {feedP99,6:F1} ms  reads {reads.Ok,8:N0}{celebrityLine}");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Likes.Bench.Diagnostics;
+using Likes.Shared;
 
 namespace Likes.Bench.Report;
 
@@ -34,7 +35,7 @@ public static class Goals
                     + (f.PgStatementsDuringDrain.Count > 0 ? $"PostgreSQL's costliest statement {f.PgStatementsDuringDrain[0].MillisecondsPerCall:F1} ms x {f.PgStatementsDuringDrain[0].Calls}" : "pg_stat_statements not available")),
             Judge("memory", "saving_pct >= 90 with every answer right", r.Memory, f => f.SavingPct >= 90 && (r.FeedState?.AnswersWrong ?? 1) == 0,
                 f => $"saving_pct {f.SavingPct:F1} ({Mb(f.SystemBytes)} vs {Mb(f.NaiveBytes)}); answers wrong: {r.FeedState?.AnswersWrong.ToString(CultureInfo.InvariantCulture) ?? "not checked"}",
-                f => $"counters {Per(f.CounterBytes, f.CounterKeys)} B each x {f.CounterKeys:N0}, timelines {Per(f.TimelineBytes, f.TimelineKeys)} B each x {f.TimelineKeys:N0}; "
+                f => $"counters {Per(f.CounterBytes, f.Contents)} B per content ({f.CounterKeys:N0} hashes of up to {RedisKeys.CountersPerBucket}), timelines {Per(f.TimelineBytes, f.TimelineKeys)} B each x {f.TimelineKeys:N0}; "
                     + $"naive {f.NaiveBytesPerLike:F1} B per like, system {f.SystemBytesPerLike:F1}"),
             Judge("exactness", "drift_contents = 0 and lost_likes = 0", r.Exactness, f => f.DriftContents == 0 && f.LostLikes == 0,
                 f => $"drift_contents {f.DriftContents}, lost_likes {f.LostLikes} ({f.LikesExpected:N0} likes on {f.ContentsChecked:N0} contents)",

@@ -60,7 +60,7 @@ public sealed class HotBurst(LikeTraffic traffic, IConnectionMultiplexer redis, 
     }
 
     private async Task<CounterValue> CounterAsync(long content)
-        => CounterValue.TryParse(await redis.GetDatabase().StringGetAsync(keys.Counter(content)), out var value) ? value : default;
+        => CounterValue.TryParse(await CounterStore.Read(redis.GetDatabase(), keys, content), out var value) ? value : default;
 
     private async Task<long> FeedStateCountAsync(long reader, long content, CancellationToken ct)
     {

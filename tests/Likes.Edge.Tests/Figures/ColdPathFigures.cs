@@ -86,7 +86,7 @@ public sealed class ColdPathFigures(ReheatingStackFixture stack, ITestOutputHelp
         // workload uses, deleted in a few pipelined commands.
         var keys = stack.Store.Keys;
         var seeded = Enumerable.Range(1, Users).SelectMany(u => new RedisKey[] { keys.Timeline(u), keys.Bloom(u) })
-            .Concat(Enumerable.Range(1, Contents).Select(c => (RedisKey)keys.Counter(c))).ToArray();
+            .Concat(Enumerable.Range(1, Contents).Select(c => (RedisKey)keys.CounterBucket(c)).Distinct()).ToArray();
         var db = stack.Redis.GetDatabase();
         var loading = LoadAsync(tokens, TimeSpan.FromSeconds(10));
         var flush = Stopwatch.StartNew();

@@ -53,11 +53,18 @@ public sealed class RedisMemoryFigures(StackFixture stack, ITestOutputHelper out
             output.WriteLine($"timeline of {likes,4} likes (+ sentinel)       | {bytes,7} | {await EncodingAsync(_keys.Timeline(user)),-9} | {perTimelineLike,5:F1}");
         }
 
-        await Redis.StringSetAsync(_keys.Counter(1), new CounterValue(123_456, 7_890).ToString());
-        var counter = await UsageAsync(_keys.Counter(1));
-        output.WriteLine($"counter \"123456:7890\"                  | {counter,7} | {await EncodingAsync(_keys.Counter(1)),-9} |");
-        await Redis.StringSetAsync(_keys.Counter(2), "0:0", TimeSpan.FromSeconds(30));
-        output.WriteLine($"ghost \"0:0\" (30 s expiry)             | {await UsageAsync(_keys.Counter(2)),7} | {await EncodingAsync(_keys.Counter(2)),-9} |");
+        // A full bucket of counters like "123456:7890", and a bucket holding one ghost only (it expires).
+        const long FullBucket = RedisKeys.CountersPerBucket;
+        var fields = Enumerable.Range(0, RedisKeys.CountersPerBucket)
+            .Select(i => new HashEntry(RedisKeys.CounterField(FullBucket + i), new CounterValue(random.Next(1, 1_000_000), random.Next(1, 100_000)).ToString()))
+            .ToArray();
+        await Redis.HashSetAsync(_keys.CounterBucket(FullBucket), fields);
+        var bucket = await UsageAsync(_keys.CounterBucket(FullBucket));
+        var counter = (double)bucket / fields.Length;
+        output.WriteLine($"counter bucket of {fields.Length} counters          | {bucket,7} | {await EncodingAsync(_keys.CounterBucket(FullBucket)),-9} | {counter,5:F1} per counter");
+        const long GhostBucket = 2 * FullBucket;
+        await new CounterStore(stack.Redis, _keys).WriteGhostsAsync([GhostBucket], TimeSpan.FromSeconds(30));
+        output.WriteLine($"bucket of one ghost (30 s expiry)     | {await UsageAsync(_keys.CounterBucket(GhostBucket)),7} | {await EncodingAsync(_keys.CounterBucket(GhostBucket)),-9} |");
 
         var bloomPerLike = 0.0;
         foreach (var (label, capacity) in new[] { ("Bloom filter, 5,000 likes, sized 5,000 ", 5000), ("Bloom filter, 5,000 likes, headroom 2  ", 10_000) })
@@ -93,8 +100,8 @@ public sealed class RedisMemoryFigures(StackFixture stack, ITestOutputHelper out
         output.WriteLine("Redis bytes per like (K = likes per content sharing one counter; timeline at its fullest, 1,000):");
         foreach (var k in (int[])[1, 10, 100])
         {
-            var counterShare = (double)counter / k;
-            output.WriteLine($"  K = {k,3}: active user {perTimelineLike + counterShare,6:F1} (heavy, with its filter: {perTimelineLike + counterShare + bloomPerLike,6:F1}), inactive user {counterShare,6:F1}, naive {naivePerLike + counterShare,6:F1}");
+            var counterShare = counter / k;
+            output.WriteLine($"  K = {k,3}: active user {perTimelineLike + counterShare,6:F1} (heavy, with its filter: {perTimelineLike + counterShare + bloomPerLike,6:F1}), inactive user {counterShare,6:F1}, naive {naivePerLike,6:F1}");
         }
 
         await ProbeTimeAsync(server);
