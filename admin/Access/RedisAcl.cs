@@ -25,14 +25,14 @@ public static class RedisAcl
     /// <summary>A script is sent by hash, and loaded or sent whole when the server does not have it.</summary>
     private static readonly string[] Scripts = ["+eval", "+evalsha", "+script|load"];
 
-    /// <summary>The rules after the user's name and password, e.g. <c>resetkeys ~l:c:* -@all +get …</c>.</summary>
+    /// <summary>The rules after the user's name and password, e.g. <c>resetkeys ~l:counts:* -@all +get …</c>.</summary>
     public static IReadOnlyList<string> Rules(Identity who, string keyPrefix)
     {
         var timelines = $"{keyPrefix}t{{*}}";
         var filters = $"{keyPrefix}b{{*}}";
         var staging = $"{keyPrefix}bn{{*}}";
         var locks = $"{keyPrefix}r{{*}}";
-        var counters = $"{keyPrefix}c:*";
+        var counters = $"{keyPrefix}counts:*";
         string[] rules = who.Name switch
         {
             "admin" => ["~*", "&*", "+@all"],

@@ -23,7 +23,7 @@ public sealed class RedisKeys(string prefix)
     public string RebuildLock(long userId) => $"{prefix}r{{{userId}}}";
 
     /// <summary>
-    /// How many contents share one counter hash: contents 7100–7199 are fields 0–99 of <c>c:71</c>. A key costs
+    /// How many contents share one counter hash: contents 7100–7199 are fields 0–99 of <c>counts:71</c>. A key costs
     /// some 50 bytes before its value, more than a counter itself, so a hundred counters share one; a hundred
     /// stays under Redis's default <c>hash-max-listpack-entries</c> (128), so a bucket is a compact listpack on
     /// any server, and the split is readable in decimal. Part of the key layout: every daemon must agree on it.
@@ -31,7 +31,7 @@ public sealed class RedisKeys(string prefix)
     public const int CountersPerBucket = 100;
 
     /// <summary>Hash of up to <see cref="CountersPerBucket"/> counters, field <see cref="CounterField"/> = <c>count:version</c>.</summary>
-    public string CounterBucket(long contentId) => $"{prefix}c:{contentId / CountersPerBucket}";
+    public string CounterBucket(long contentId) => $"{prefix}counts:{contentId / CountersPerBucket}";
 
     /// <summary>The content's field in its <see cref="CounterBucket"/>.</summary>
     public static RedisValue CounterField(long contentId) => contentId % CountersPerBucket;

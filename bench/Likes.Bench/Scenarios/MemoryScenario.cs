@@ -27,7 +27,7 @@ public sealed class MemoryScenario(IConnectionMultiplexer redis, RedisKeys keys)
     private string KindOf(string key)
     {
         var rest = key.AsSpan(keys.Prefix.Length);
-        return rest.StartsWith("c:") ? Counters : rest.StartsWith("t{") ? Timelines : Other;
+        return rest.StartsWith("counts:") ? Counters : rest.StartsWith("t{") ? Timelines : Other;
     }
 }
 

@@ -51,7 +51,7 @@ ANALYZE likes;
 ANALYZE content_like_counts;
 SQL
 # Redis as the workers leave it: every counter "count:version", every timeline complete (sentinel -1).
-psql -h 127.0.0.1 -U likes -d "$DB" -At -c "SELECT format('HSET ${PREFIX}c:%s %s %s:%s', content_id / 100, content_id % 100, like_count, version) FROM content_like_counts" >"$WORK/redis.txt"
+psql -h 127.0.0.1 -U likes -d "$DB" -At -c "SELECT format('HSET ${PREFIX}counts:%s %s %s:%s', content_id / 100, content_id % 100, like_count, version) FROM content_like_counts" >"$WORK/redis.txt"
 psql -h 127.0.0.1 -U likes -d "$DB" -At -c "
   SELECT format('ZADD ${PREFIX}t{%s} -1 0 %s', user_id,
          string_agg(((extract(epoch FROM created_at) * 1000)::bigint)::text || ' ' || content_id, ' '))
