@@ -45,8 +45,8 @@ public sealed partial class CommitGroup : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var group = new List<Pending>();
         var lastStart = long.MinValue / 2;
+        var following = Task.CompletedTask;
         while (await _queue.Reader.WaitToReadAsync())
         {
             // A hot content is in nearly every group (its likers spread over all partitions): spacing the
@@ -59,7 +59,7 @@ public sealed partial class CommitGroup : IAsyncDisposable
             }
 
             lastStart = Stopwatch.GetTimestamp();
-            group.Clear();
+            var group = new List<Pending>();
             var events = 0;
             while (events < _options.MaxGroupEvents && _queue.Reader.TryRead(out var next))
             {
@@ -69,14 +69,20 @@ public sealed partial class CommitGroup : IAsyncDisposable
 
             try
             {
-                await WriteAsync(group);
-                group.ForEach(p => p.Done.TrySetResult());
+                following = FollowAsync(following, group, await CommitAsync(group));
             }
             catch (Exception ex) when (group.Count > 1 && !TransientFailure.Is(ex))
             {
                 foreach (var one in group)
                 {
-                    await WriteAloneAsync(one);
+                    try
+                    {
+                        following = FollowAsync(following, [one], await CommitAsync([one]));
+                    }
+                    catch (Exception alone)
+                    {
+                        one.Done.TrySetException(alone);
+                    }
                 }
             }
             catch (Exception ex)
@@ -84,42 +90,42 @@ public sealed partial class CommitGroup : IAsyncDisposable
                 group.ForEach(p => p.Done.TrySetException(ex));
             }
         }
+
+        await following;
     }
 
-    private async Task WriteAloneAsync(Pending one)
-    {
-        try
-        {
-            await WriteAsync([one]);
-            one.Done.TrySetResult();
-        }
-        catch (Exception ex)
-        {
-            one.Done.TrySetException(ex);
-        }
-    }
-
-    private async Task WriteAsync(List<Pending> group)
+    private async Task<PersistOutcome> CommitAsync(List<Pending> group)
     {
         using var activity = LikesTelemetry.Source.StartActivity("persist group", ActivityKind.Internal, group[0].Trace ?? default);
         activity?.SetTag("likes.batches", group.Count);
         var started = Stopwatch.GetTimestamp();
         var outcome = await _writer.WriteAsync(group.ConvertAll(p => p.Batch), CancellationToken.None);
         _metrics.Committed(outcome, group.Count, Stopwatch.GetElapsedTime(started));
+        return outcome;
+    }
 
-        // After the commit; the counts were read back in the transaction, so a redelivery writes them again.
+    /// <summary>
+    /// What follows a commit, while the next group's transaction runs: the counters to Redis, the cold
+    /// duplicates checked, then the batches released to be acked. Groups follow one at a time, in commit order.
+    /// </summary>
+    private async Task FollowAsync(Task previous, List<Pending> group, PersistOutcome outcome)
+    {
+        await previous;
+
+        // The counts were read back in the transaction, so a redelivery writes them again. Never a reason to hold
+        // the batch either (and nothing here may throw, or the batches would never be released).
         try
         {
             await _counters.SetIfNewerAsync(outcome.Counts).WaitAsync(_options.CounterWriteTimeout);
             _metrics.CountersWritten(outcome.Counts.Count);
         }
-        catch (Exception ex) when (TransientFailure.Is(ex))
+        catch (Exception ex)
         {
             _metrics.CounterWriteFailed();
             CounterWriteFailed(_logger, ex, outcome.Counts.Count);
         }
 
-        // A hint, like the counters never a reason to hold the batch: a lost one is asked again by the next cold read.
+        // A hint: a lost one is asked again by the next cold read.
         try
         {
             await _coldDuplicates.RequestRebuildsAsync(outcome.Duplicates).WaitAsync(_options.CounterWriteTimeout);
@@ -128,6 +134,8 @@ public sealed partial class CommitGroup : IAsyncDisposable
         {
             ColdDuplicatesUnchecked(_logger, ex, outcome.Duplicates.Count);
         }
+
+        group.ForEach(p => p.Done.TrySetResult());
     }
 
     public async ValueTask DisposeAsync()
