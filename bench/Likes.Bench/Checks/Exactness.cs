@@ -12,6 +12,9 @@ namespace Likes.Bench.Checks;
 /// </summary>
 public sealed class Exactness(NpgsqlDataSource postgres, IConnectionMultiplexer redis, RedisKeys keys)
 {
+    /// <summary>How many lost pairs a report names, to look up in the logs.</summary>
+    private const int LostSampleSize = 10;
+
     public async Task<long> RowsAsync(long fromContent, long toContent)
     {
         await using var c = await postgres.OpenConnectionAsync();
@@ -29,7 +32,7 @@ public sealed class Exactness(NpgsqlDataSource postgres, IConnectionMultiplexer 
         var rows = (await c.QueryAsync<(long, long)>(
             "SELECT user_id, content_id FROM likes WHERE content_id BETWEEN @fromContent AND @toContent", new { fromContent, toContent })).ToHashSet();
         var expected = accepted.Where(kv => kv.Value && !undetermined.Contains(kv.Key)).Select(kv => kv.Key).ToHashSet();
-        var lost = expected.Count(p => !rows.Contains(p));
+        var lostPairs = expected.Where(p => !rows.Contains(p)).ToList();
         var extra = rows.Count(p => !expected.Contains(p) && !undetermined.Contains(p));
 
         var stored = (await c.QueryAsync<(long Content, long Count)>(
@@ -56,7 +59,10 @@ public sealed class Exactness(NpgsqlDataSource postgres, IConnectionMultiplexer 
             }
         }
 
-        return new ExactnessReport(expected.Count, rows.Count, lost, extra, contents.Count, drift, missing);
+        return new ExactnessReport(expected.Count, rows.Count, lostPairs.Count, extra, contents.Count, drift, missing)
+        {
+            LostSample = [.. lostPairs.Take(LostSampleSize)],
+        };
     }
 }
 
@@ -66,6 +72,9 @@ public sealed class Exactness(NpgsqlDataSource postgres, IConnectionMultiplexer 
 /// <param name="MissingCounters">Liked contents without a Redis counter: not wrong (reads go through to PostgreSQL), but not warm.</param>
 public sealed record ExactnessReport(int ExpectedLikes, int Rows, int Lost, int Extra, int Contents, int DriftContents, int MissingCounters)
 {
+    /// <summary>Some of the lost (user, content) pairs, to look up in the logs.</summary>
+    public IReadOnlyList<(long User, long Content)> LostSample { get; init; } = [];
+
     /// <summary>Without faults every liked content also has its counter in Redis.</summary>
     public bool Exact => Lost == 0 && Extra == 0 && DriftContents == 0 && MissingCounters == 0;
 }

@@ -113,6 +113,7 @@ public sealed class ScenarioRun
             .AppendLine(c, $"  writes: {history.Acknowledged:N0} acknowledged, {history.Unknown:N0} unknown (503, timeout, no answer); pairs left open by an unknown write: {undetermined.Count:N0}")
             .AppendLine(c, $"  PostgreSQL: {exactness.Rows:N0} rows for {exactness.ExpectedLikes:N0} expected likes; lost {exactness.Lost}, unexpected {exactness.Extra}; contents {exactness.Contents:N0}, drift {exactness.DriftContents}, without a Redis counter {exactness.MissingCounters}")
             .AppendLine(c, $"  reads: {reads:N0}, 5xx {answers.ServerErrors(RequestKind.Read)}, degraded {answers.All.Count(a => a.Degraded)}, no answer {answers.All.Count(a => a.Kind == RequestKind.Read && a.Status == 0)}; events still pending after catch-up: {pending}")
+            .Append(exactness.LostSample.Count == 0 ? string.Empty : "  lost (user, content): " + string.Join(", ", exactness.LostSample) + Environment.NewLine)
             .AppendLine("  " + faults)
             .Append(pending == 0 ? string.Empty : consumers + Environment.NewLine)
             .Append(reconcile);
