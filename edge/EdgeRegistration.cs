@@ -10,6 +10,7 @@ using Likes.Shared.Reheating;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using NATS.Client.Core;
 using Prometheus;
 using StackExchange.Redis;
 
@@ -39,6 +40,16 @@ public static class EdgeRegistration
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EdgeJsonContext.Default));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PublishMetrics>();
+        services.AddSingleton(sp =>
+        {
+            var guard = new StreamSequenceGuard(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.SequenceReuseWindow);
+            sp.GetRequiredService<INatsConnection>().ConnectionDisconnected += (_, _) =>
+            {
+                guard.Disconnected();
+                return ValueTask.CompletedTask;
+            };
+            return guard;
+        });
         services.AddSingleton<LikePublisher>();
         services.AddReads();
         return builder;

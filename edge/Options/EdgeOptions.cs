@@ -21,6 +21,15 @@ public sealed class EdgeOptions : ISectionOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:00:30")]
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How far back, after a reconnect, an acked stream sequence may be and still count as handed out again (a
+    /// server that lost the tail of its stream; refused with 503) rather than a stream re-created from nothing
+    /// (trusted). A lost tail is what the server had not yet written out: hundreds of events, not tens of
+    /// thousands. 0 turns the check off.
+    /// </summary>
+    [Range(0, 1_000_000_000)]
+    public long SequenceReuseWindow { get; set; } = 10_000;
+
     /// <summary>The Retry-After of a 503.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 1;

@@ -17,6 +17,7 @@ namespace Likes.Edge.Writes;
 /// </summary>
 public sealed partial class LikePublisher(
     INatsJSContext js,
+    StreamSequenceGuard sequences,
     IOptions<StreamOptions> stream,
     IOptions<EdgeOptions> edge,
     PublishMetrics metrics,
@@ -49,6 +50,13 @@ public sealed partial class LikePublisher(
             if (!ack.Duplicate)
             {
                 ack.EnsureSuccess();
+                if (!sequences.Trust(ack.Seq))
+                {
+                    metrics.Failed(PublishMetrics.SequenceReused, Stopwatch.GetElapsedTime(started));
+                    activity?.SetStatus(ActivityStatusCode.Error, PublishMetrics.SequenceReused);
+                    SequenceReused(log, subject, ack.Seq);
+                    return PublishOutcome.Unavailable;
+                }
             }
 
             metrics.Published(action, ack.Duplicate, Stopwatch.GetElapsedTime(started));
@@ -86,6 +94,10 @@ public sealed partial class LikePublisher(
         DistributedContextPropagator.Current.Inject(activity, headers, static (carrier, name, value) => ((NatsHeaders)carrier!)[name] = value);
         return headers;
     }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error,
+        Message = "The stream acked a publish to {Subject} at sequence {Sequence}, which it had handed out before the stream server restarted (it lost the tail of its stream); answering 503 until its sequence is past the old one")]
+    private static partial void SequenceReused(ILogger logger, string subject, ulong sequence);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Publish to {Subject} failed ({Reason}); answering 503")]
     private static partial void PublishFailed(ILogger logger, Exception exception, string subject, string reason);

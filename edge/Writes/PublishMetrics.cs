@@ -9,6 +9,7 @@ public sealed class PublishMetrics
     public const string Timeout = "timeout";
     public const string Rejected = "rejected";
     public const string Unreachable = "unavailable";
+    public const string SequenceReused = "sequence_reused";
 
     private readonly Counter _published = Metrics.CreateCounter(
         "likes_edge_events_published_total", "Events the stream acked as new, by action.", "action");
@@ -21,14 +22,14 @@ public sealed class PublishMetrics
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0002, 2, 16) });
 
     private readonly Counter _failures = Metrics.CreateCounter(
-        "likes_edge_publish_failures_total", "Writes answered 503, by reason: timeout, rejected (the stream refused, e.g. full), unavailable.", "reason");
+        "likes_edge_publish_failures_total", "Writes answered 503, by reason: timeout, rejected (the stream refused, e.g. full), unavailable, sequence_reused (acked at a sequence the stream had handed out before a restart).", "reason");
 
     public PublishMetrics()
     {
         // Series exist at zero from the start, so rate() and alerts see them before the first event.
         _published.WithLabels(Label(LikeAction.Like));
         _published.WithLabels(Label(LikeAction.Unlike));
-        foreach (var reason in (string[])[Timeout, Rejected, Unreachable])
+        foreach (var reason in (string[])[Timeout, Rejected, Unreachable, SequenceReused])
         {
             _failures.WithLabels(reason);
         }

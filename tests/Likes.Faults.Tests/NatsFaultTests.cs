@@ -1,4 +1,7 @@
 using Likes.Faults.Tests.Load;
+using Likes.Shared.Configuration;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 using Likes.Faults.Tests.Scenarios;
 using Likes.Faults.Tests.Stack;
 using Xunit;
@@ -16,9 +19,19 @@ public sealed class NatsFaultTests(PrivateStack stack, ITestOutputHelper output)
     [Fact]
     public async Task NatsKilledAndRestarted_WritesAre503WithRetryAfter_ReadsUnaffected_NothingAcknowledgedLost()
     {
+        ulong beforeKill = 0;
         var plan = new FaultPlan(8, "NATS killed, restarted", "SIGKILL of nats-server under load; restarted on its store",
-            c => c.Faults.KillAsync("nats"),
-            c => c.Faults.RestartMissingAsync());
+            async c =>
+            {
+                beforeKill = (await StreamStateAsync(c.Stack)).LastSeq;
+                await c.Faults.KillAsync("nats");
+            },
+            async c =>
+            {
+                await c.Faults.RestartMissingAsync();
+                var restored = await StreamStateAsync(c.Stack);
+                c.Notes.Add($"stream restored at sequences {restored.FirstSeq}..{restored.LastSeq} (last sequence read just before the kill: {beforeKill})");
+            });
 
         var run = await ScenarioRun.RunAsync(stack, plan, output);
 
@@ -34,5 +47,12 @@ public sealed class NatsFaultTests(PrivateStack stack, ITestOutputHelper output)
         var reads = run.DuringFault(RequestKind.Read).ToList();
         Assert.NotEmpty(reads);
         Assert.All(reads, r => Assert.True(r is { Status: 200, Degraded: false }, $"read answered {r.Status}{(r.Degraded ? ", degraded" : string.Empty)}"));
+    }
+
+    /// <summary>What the server holds of the event stream: a restart that lost its tail shows as a lower last sequence.</summary>
+    private static async Task<StreamState> StreamStateAsync(PrivateStack stack)
+    {
+        await using var nats = stack.ConnectNats();
+        return (await new NatsJSContext(nats).GetStreamAsync(new StreamOptions().Name)).Info.State;
     }
 }

@@ -115,7 +115,7 @@ public sealed class ScenarioRun
             .AppendLine(c, $"  reads: {reads:N0}, 5xx {answers.ServerErrors(RequestKind.Read)}, degraded {answers.All.Count(a => a.Degraded)}, no answer {answers.All.Count(a => a.Kind == RequestKind.Read && a.Status == 0)}; events still pending after catch-up: {pending}")
             .Append(exactness.LostSample.Count == 0 ? string.Empty : "  lost (user, content): " + string.Join(", ", exactness.LostSample) + Environment.NewLine)
             .AppendLine("  " + faults)
-            .Append(pending == 0 ? string.Empty : consumers + Environment.NewLine)
+            .Append(pending == 0 && exactness.Lost == 0 ? string.Empty : consumers + Environment.NewLine)
             .Append(reconcile);
         output.WriteLine(details.ToString());
 
@@ -140,7 +140,7 @@ public sealed class ScenarioRun
 
     /// <summary>
     /// Waits until both consumers applied everything; returns what is still pending (0 when caught up) and
-    /// what JetStream says of each consumer then (why it is pending).
+    /// what JetStream says of the stream and each consumer then (why events are pending, or were lost).
     /// </summary>
     private static async Task<(ulong Pending, string Consumers)> CatchUpAsync(PrivateStack stack, FaultSize size)
     {
@@ -148,6 +148,6 @@ public sealed class ScenarioRun
         await using var nats = stack.ConnectNats();
         var events = new EventPublisher(new NatsJSContext(nats), new StreamOptions());
         var pending = await events.PendingAsync("aggregator") + await events.PendingAsync("persister");
-        return (pending, pending == 0 ? string.Empty : await events.DescribeAsync("aggregator", "persister"));
+        return (pending, await events.DescribeAsync("aggregator", "persister"));
     }
 }

@@ -1,0 +1,96 @@
+using Likes.Edge.Writes;
+using Xunit;
+
+namespace Likes.Edge.Tests;
+
+/// <summary>The rule that keeps a 202 from naming an event the consumers will never see (pure logic, no server).</summary>
+public sealed class StreamSequenceGuardTests
+{
+    private const long Window = 1_000;
+
+    [Fact]
+    public void WithoutADisconnect_EveryAckIsTrusted_InAnyOrder()
+    {
+        var guard = new StreamSequenceGuard(Window);
+
+        Assert.True(guard.Trust(5));
+        Assert.True(guard.Trust(9));
+        Assert.True(guard.Trust(7));
+    }
+
+    [Fact]
+    public void AfterADisconnect_AStreamThatKeptItsTail_IsTrustedAtItsFirstAck()
+    {
+        var guard = new StreamSequenceGuard(Window);
+        guard.Trust(100);
+
+        guard.Disconnected();
+
+        Assert.True(guard.Trust(101));
+        Assert.True(guard.Trust(104));
+    }
+
+    [Fact]
+    public void AfterADisconnect_SequencesHandedOutAgain_AreRefused_EvenWhenTheirAcksCompleteLate()
+    {
+        var guard = new StreamSequenceGuard(Window);
+        guard.Trust(100);
+        guard.Trust(98);
+
+        guard.Disconnected();
+
+        Assert.False(guard.Trust(12));
+        Assert.False(guard.Trust(100));
+        Assert.True(guard.Trust(101));
+        Assert.False(guard.Trust(99));
+    }
+
+    [Fact]
+    public void ASecondDisconnect_MovesTheMarkToTheHighestSinceTheFirst()
+    {
+        var guard = new StreamSequenceGuard(Window);
+        guard.Trust(100);
+        guard.Disconnected();
+        guard.Trust(250);
+
+        guard.Disconnected();
+
+        Assert.False(guard.Trust(200));
+        Assert.True(guard.Trust(251));
+    }
+
+    [Fact]
+    public void ADisconnectBeforeAnyAck_RefusesNothing()
+    {
+        var guard = new StreamSequenceGuard(Window);
+
+        guard.Disconnected();
+
+        Assert.True(guard.Trust(1));
+    }
+
+    [Fact]
+    public void FarBelowTheMark_IsAStreamCreatedAnew_Trusted_AndTheGuardStartsOverFromIt()
+    {
+        var guard = new StreamSequenceGuard(Window);
+        guard.Trust(50_000);
+        guard.Disconnected();
+
+        Assert.True(guard.Trust(1));
+        Assert.True(guard.Trust(2));
+
+        guard.Disconnected();
+        Assert.False(guard.Trust(2));
+        Assert.True(guard.Trust(3));
+    }
+
+    [Fact]
+    public void AWindowOfZero_TrustsEverything()
+    {
+        var guard = new StreamSequenceGuard(0);
+        guard.Trust(100);
+        guard.Disconnected();
+
+        Assert.True(guard.Trust(100));
+    }
+}
