@@ -1,5 +1,6 @@
 using Likes.Bench;
 using Likes.Bench.Demo;
+using Likes.Bench.Fleet;
 using Likes.Bench.Run;
 using Likes.Bench.Scenarios;
 using System.Runtime.InteropServices;
@@ -39,7 +40,11 @@ return args switch
 
 async Task<int> Persist()
 {
-    var figures = await new PersistScenario(events: 200_000, batchSize: 1000).RunAsync(Console.WriteLine, cancel.Token);
+    using var fleet = FleetDaemons.FromEnvironment();
+    var pids = new ProcessIds([("load generator", Environment.ProcessId), ("redis", fleet.Pid("redis")), ("nats", fleet.Pid("nats"))]);
+    var figures = await new PersistScenario(events: 200_000, batchSize: 1000, pids).RunAsync(Console.WriteLine, cancel.Token);
+    Console.WriteLine($"  cpu seconds while draining: {string.Join(", ", figures.DrainCpuSeconds.Select(c => $"{c.Key} {c.Value:F2}"))}");
+    Console.WriteLine($"  cpu seconds while inserting raw: {string.Join(", ", figures.RawCpuSeconds.Select(c => $"{c.Key} {c.Value:F2}"))}");
     Console.WriteLine($"persist: {figures.Rows:N0} rows; persister {figures.RowsPerSecond:N0} rows/s; raw batched inserts {figures.RawRowsPerSecond:N0} rows/s; ratio {figures.Ratio:F2} (goal >= 0.5)");
     foreach (var s in figures.Statements)
     {

@@ -46,7 +46,7 @@ public sealed partial class LikePublisher(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var ack = await js.PublishAsync(subject, LikeEventCodec.Encode(e), opts: opts, headers: TraceHeaders(activity), cancellationToken: timeout.Token);
+            var ack = await js.PublishAsync(subject, LikeEventCodec.Encode(e), opts: opts, headers: TraceHeaders(activity ?? Activity.Current), cancellationToken: timeout.Token);
             if (!ack.Duplicate)
             {
                 ack.EnsureSuccess();
@@ -82,10 +82,14 @@ public sealed partial class LikePublisher(
         }
     }
 
-    /// <summary>The W3C trace context (traceparent, tracestate) of the publish span, so consumers continue the trace.</summary>
+    /// <summary>
+    /// The W3C trace context (traceparent, tracestate) of the publish span, so consumers continue the trace. With
+    /// tracing off there is no such span: a caller's sampled trace still travels on (from the request's activity),
+    /// and an unsampled one costs the message no headers.
+    /// </summary>
     private static NatsHeaders? TraceHeaders(Activity? activity)
     {
-        if (activity is null)
+        if (activity is not { Recorded: true })
         {
             return null;
         }

@@ -25,12 +25,18 @@ public static class ServiceDefaults
     public const string ReadyTag = "ready";
     public const string DependencyTag = "dependency";
 
+    /// <summary>The NATS client's System.Diagnostics.Metrics meter, which /metrics leaves out.</summary>
+    public const string NatsClientMeter = "NATS.Net";
+
     /// <summary>Tags of a store's check: always published as <c>dependency_up</c>, part of readiness only when it gates it.</summary>
     public static string[] DependencyTags(bool gatesReadiness) => gatesReadiness ? [ReadyTag, DependencyTag] : [DependencyTag];
 
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string daemon)
     {
         builder.Configuration.AddLikesEnvironment();
+        // The NATS client records several instruments per message; turned into Prometheus series they cost about 4 µs
+        // of CPU per event (a fifth of the persister's). Likes' own publish and consumer metrics count the same per batch.
+        Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = i => i.Meter.Name != NatsClientMeter);
 
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o =>
@@ -50,17 +56,25 @@ public static class ServiceDefaults
             o.Predicate = r => r.Tags.Contains(ReadyTag) || r.Tags.Contains(DependencyTag);
         });
 
+        // Standard variables: OTEL_TRACES_EXPORTER=otlp|console (comma-separated), or just an OTLP endpoint. With
+        // neither, nothing would read a span, so none is made: every request and event would pay for it.
+        var exporters = builder.Configuration["OTEL_TRACES_EXPORTER"] ?? string.Empty;
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) || exporters.Contains("otlp", StringComparison.OrdinalIgnoreCase);
+        var console = exporters.Contains("console", StringComparison.OrdinalIgnoreCase);
+        if (!otlp && !console)
+        {
+            return builder;
+        }
+
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName: $"likes-{daemon}"))
             .WithTracing(t =>
             {
                 t.AddSource(LikesTelemetry.SourceName)
                     .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/healthz") && !ctx.Request.Path.StartsWithSegments("/metrics"))
-                    .AddSource("Npgsql");
-                // Standard variables: OTEL_TRACES_EXPORTER=otlp|console (comma-separated), or just an OTLP endpoint.
-                var exporters = builder.Configuration["OTEL_TRACES_EXPORTER"] ?? string.Empty;
-                var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) || exporters.Contains("otlp", StringComparison.OrdinalIgnoreCase);
-                var console = exporters.Contains("console", StringComparison.OrdinalIgnoreCase);
+                    .AddSource("Npgsql")
+                    // Redis commands are spans too: its profiler keeps an object per command, so only while traces leave the process.
+                    .AddRedisInstrumentation();
                 if (otlp)
                 {
                     t.AddOtlpExporter();
@@ -69,12 +83,6 @@ public static class ServiceDefaults
                 if (console)
                 {
                     t.AddConsoleExporter();
-                }
-
-                // Redis commands become spans only when traces leave the process: its profiler keeps an object per command.
-                if (otlp || console)
-                {
-                    t.AddRedisInstrumentation();
                 }
             });
         return builder;

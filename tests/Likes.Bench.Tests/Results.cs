@@ -13,7 +13,8 @@ public static class Results
             new Dictionary<string, double> { ["edge"] = 4.4 }, new Dictionary<string, double> { ["edge"] = 3.8 }, [], [], 8000, 0, []),
         Ingest = new IngestResult(3000, 60000, 0.05, 45000, 3100, 15, 15.5, 64, 256, 0, 12, 90, 2.5, 14, 0.06, 3.1, new Dictionary<string, double>(), new Dictionary<string, double>(), []),
         HotBurst = new HotBurstResult(10000, 98, 102.04, 0.12, 0.1, 0.12, 2.6, 3800, 98, 98, 64),
-        Persist = new PersistResult(12000, 45000, 0.27, 50000, 1000, 4, 4.1, 14, 2.8, 47000, [], []),
+        Persist = new PersistResult(12000, 45000, 0.27, 50000, 1000, 0.2, 4, 4.1, 14, 2.8, 47000, [], [],
+            new Dictionary<string, double> { ["load generator"] = 3.5 }, new Dictionary<string, double> { ["load generator"] = 1.1 }),
         Memory = new MemoryResult(200000, 10000, 5000, 1000, 4_500_000, 800_000, 82.2, 5000, 4_400_000, 4998, 440_000, 1000, 362_000, 0, 0, 4, 22.5, 3.2),
         Exactness = new ExactnessResult(0, 0, 0, 80000, 4700),
     };

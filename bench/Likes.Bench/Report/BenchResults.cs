@@ -105,13 +105,16 @@ public sealed record PersistResult(
     double RatioVsRaw,
     long Rows,
     int BatchSize,
+    double StartupSeconds,
     double CommittedSeconds,
     double AckedSeconds,
     double Transactions,
     double TransactionSeconds,
     double CounterWrites,
     IReadOnlyList<StatementCost> PgStatementsDuringDrain,
-    IReadOnlyList<CommandCost> RedisCommandsDuringDrain);
+    IReadOnlyList<CommandCost> RedisCommandsDuringDrain,
+    IReadOnlyDictionary<string, double> DrainCpuSeconds,
+    IReadOnlyDictionary<string, double> RawCpuSeconds);
 
 public sealed record MemoryResult(
     long Likes,

@@ -61,7 +61,7 @@ public sealed class BenchRunner(BenchEnvironment env, BenchSizes sizes, string r
         });
         await ScenarioAsync("persist", ["persist"], async () =>
         {
-            var persist = await new PersistScenario(sizes.PersistEvents, sizes.PersistBatch).RunAsync(line => Console.WriteLine("  " + line), ct);
+            var persist = await new PersistScenario(sizes.PersistEvents, sizes.PersistBatch, shared).RunAsync(line => Console.WriteLine("  " + line), ct);
             Console.WriteLine($"  persister {persist.RowsPerSecond:N0} rows/s, raw batched inserts {persist.RawRowsPerSecond:N0} rows/s");
             _results.Persist = persist.ToResult(sizes.PersistBatch);
             plots.Persist(persist);

@@ -13,9 +13,10 @@ namespace Likes.Bench.Scenarios;
 /// <summary>
 /// The persister draining a backlog, against the raw batched-insert rate of the same rows into the same
 /// schema, measured in one run. Both run on private copies (a fresh stream and database) of the real servers.
-/// The persister's own metrics, pg_stat_statements and Redis's commandstats say where the drain's time went.
+/// The persister's own metrics, pg_stat_statements, Redis's commandstats and each process's CPU seconds say where
+/// the drain's time went (the persister runs inside this process; PostgreSQL is the machine's rest).
 /// </summary>
-public sealed class PersistScenario(int events, int batchSize)
+public sealed class PersistScenario(int events, int batchSize, ProcessIds pids)
 {
     private const string InsertedRows = "likes_persister_rows_total";
 
@@ -38,15 +39,24 @@ public sealed class PersistScenario(int events, int batchSize)
         var statementsBefore = await PgStatements.TakeAsync(statementsSource, stack.Database);
         var redisBefore = await RedisCommandStats.TakeAsync(redis.GetServers()[0]);
         var drain = Stopwatch.StartNew();
+        IReadOnlyDictionary<string, double> drainCpu;
         MetricsSnapshot metrics;
-        TimeSpan committed;
+        TimeSpan started, committed;
+        double rowsAtStart;
         await using (var persister = await DaemonHost.StartAsync("persister", b => b.AddPersister(), config))
         {
-            // Drained = every row committed (the persister's own count); the acks that follow are timed apart.
+            // The drain is timed from the moment the host is up: process start, JIT and logins are not draining.
+            // Rows committed while it started are left out of the rate.
             using var http = new HttpClient { BaseAddress = persister.BaseAddress };
-            await Eventually.UntilAsync(async () => MetricsSnapshot.Parse(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct))[InsertedRows] >= likes.Count,
-                TimeSpan.FromMinutes(10), "every row committed");
+            async Task<double> RowsAsync() => MetricsSnapshot.Parse(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct))[InsertedRows];
+            started = drain.Elapsed;
+            var cpu = CpuMeter.Start(pids.Shared);
+            rowsAtStart = await RowsAsync();
+
+            // Drained = every row committed (the persister's own count); the acks that follow are timed apart.
+            await Eventually.UntilAsync(async () => await RowsAsync() >= likes.Count, TimeSpan.FromMinutes(10), "every row committed");
             committed = drain.Elapsed;
+            drainCpu = cpu.Stop();
             await Eventually.UntilAsync(async () => await publisher.PendingAsync("persister") == 0, TimeSpan.FromMinutes(10), "persister drained");
             drain.Stop();
             metrics = MetricsSnapshot.Parse(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct));
@@ -54,7 +64,7 @@ public sealed class PersistScenario(int events, int batchSize)
 
         var statements = (await PgStatements.TakeAsync(statementsSource, stack.Database)).Since(statementsBefore);
         var commands = (await RedisCommandStats.TakeAsync(redis.GetServers()[0])).Since(redisBefore);
-        progress($"persist: every row committed after {committed.TotalSeconds:F1} s, all acked after {drain.Elapsed.TotalSeconds:F1} s; "
+        progress($"persist: the host was up after {started.TotalSeconds:F1} s ({rowsAtStart:N0} rows committed by then); every row committed after {committed.TotalSeconds:F1} s, all acked after {drain.Elapsed.TotalSeconds:F1} s; "
             + $"{metrics["likes_persister_transaction_seconds_count"]:N0} transactions took {metrics["likes_persister_transaction_seconds_sum"]:F1} s; "
             + $"{metrics["likes_persister_counter_writes_total"]:N0} counter writes");
 
@@ -65,6 +75,7 @@ public sealed class PersistScenario(int events, int batchSize)
             await reset.ExecuteNonQueryAsync(ct);
         }
 
+        var rawCpu = CpuMeter.Start(pids.Shared);
         var insert = Stopwatch.StartNew();
         foreach (var chunk in likes.Chunk(batchSize))
         {
@@ -80,8 +91,10 @@ public sealed class PersistScenario(int events, int batchSize)
         }
 
         insert.Stop();
-        return new PersistFigures(likes.Count, likes.Count / committed.TotalSeconds, likes.Count / insert.Elapsed.TotalSeconds)
+        var rawCpuSeconds = rawCpu.Stop();
+        return new PersistFigures(likes.Count, (likes.Count - rowsAtStart) / (committed - started).TotalSeconds, likes.Count / insert.Elapsed.TotalSeconds)
         {
+            StartupSeconds = started.TotalSeconds,
             CommittedSeconds = committed.TotalSeconds,
             AckedSeconds = drain.Elapsed.TotalSeconds,
             Transactions = metrics["likes_persister_transaction_seconds_count"],
@@ -89,6 +102,8 @@ public sealed class PersistScenario(int events, int batchSize)
             CounterWrites = metrics["likes_persister_counter_writes_total"],
             Statements = statements,
             RedisCommands = commands,
+            DrainCpuSeconds = drainCpu,
+            RawCpuSeconds = rawCpuSeconds,
         };
     }
 
@@ -108,7 +123,10 @@ public sealed record PersistFigures(int Rows, double RowsPerSecond, double RawRo
 {
     public double Ratio => RowsPerSecond / RawRowsPerSecond;
 
-    /// <summary>Until every row was committed: what the rate is taken over.</summary>
+    /// <summary>Until the persister's host was up: where the rate's time starts.</summary>
+    public double StartupSeconds { get; init; }
+
+    /// <summary>Until every row was committed: where the rate's time ends.</summary>
     public double CommittedSeconds { get; init; }
 
     /// <summary>Until the stream had nothing left unacked (the last acks trail the last commit).</summary>
@@ -123,6 +141,12 @@ public sealed record PersistFigures(int Rows, double RowsPerSecond, double RawRo
 
     /// <summary>The statements PostgreSQL spent the drain on, the most expensive first.</summary>
     public IReadOnlyList<StatementCost> Statements { get; init; } = [];
+
+    /// <summary>CPU seconds per process until every row was committed (the load generator hosts the persister).</summary>
+    public IReadOnlyDictionary<string, double> DrainCpuSeconds { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>CPU seconds per process while the raw inserts ran.</summary>
+    public IReadOnlyDictionary<string, double> RawCpuSeconds { get; init; } = new Dictionary<string, double>();
 
     /// <summary>What Redis spent during the drain (server-wide).</summary>
     public IReadOnlyList<CommandCost> RedisCommands { get; init; } = [];
