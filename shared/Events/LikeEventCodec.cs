@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text.Json;
 
 namespace Likes.Shared.Events;
@@ -88,29 +89,23 @@ public static class LikeEventCodec
         long? user = null, content = null, at = null;
         LikeAction? action = null;
 
+        // Names and values are compared as UTF-8 where they sit: decoding runs once per event in every worker.
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString();
+            var field = Field(ref reader);
             if (!reader.Read())
             {
                 break;
             }
 
-            switch (name)
+            switch (field)
             {
-                case "v": version = reader.GetInt32(); break;
-                case "id": id = Guid.ParseExact(reader.GetString() ?? string.Empty, "N"); break;
-                case "u": user = reader.GetInt64(); break;
-                case "c": content = reader.GetInt64(); break;
-                case "t": at = reader.GetInt64(); break;
-                case "a":
-                    action = reader.GetString() switch
-                    {
-                        "L" => LikeAction.Like,
-                        "U" => LikeAction.Unlike,
-                        var other => throw new FormatException($"unknown action '{other}'"),
-                    };
-                    break;
+                case 'v': version = reader.GetInt32(); break;
+                case 'i': id = ReadId(ref reader); break;
+                case 'u': user = reader.GetInt64(); break;
+                case 'c': content = reader.GetInt64(); break;
+                case 't': at = reader.GetInt64(); break;
+                case 'a': action = ReadAction(ref reader); break;
                 default: reader.Skip(); break;
             }
         }
@@ -149,5 +144,51 @@ public static class LikeEventCodec
 
         value = new LikeEvent(id!.Value, user!.Value, content!.Value, action!.Value, at!.Value);
         return true;
+    }
+
+    /// <summary>Which field a property name is ('i' for "id"), or '\0' for one this version does not know.</summary>
+    private static char Field(ref Utf8JsonReader reader)
+    {
+        // An escaped name ("\u0075" for "u") is unescaped first; the encoder never writes one.
+        ReadOnlySpan<byte> name = reader.ValueIsEscaped || reader.HasValueSequence
+            ? System.Text.Encoding.UTF8.GetBytes(reader.GetString() ?? string.Empty)
+            : reader.ValueSpan;
+        return name switch
+        {
+            [(byte)'v'] => 'v',
+            [(byte)'i', (byte)'d'] => 'i',
+            [(byte)'u'] => 'u',
+            [(byte)'c'] => 'c',
+            [(byte)'a'] => 'a',
+            [(byte)'t'] => 't',
+            _ => '\0',
+        };
+    }
+
+    private static Guid ReadId(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence
+            && Utf8Parser.TryParse(reader.ValueSpan, out Guid id, out var used, 'N') && used == reader.ValueSpan.Length)
+        {
+            return id;
+        }
+
+        // Escaped, or not 32 hex digits: the slow path says what is wrong.
+        return Guid.ParseExact(reader.GetString() ?? string.Empty, "N");
+    }
+
+    private static LikeAction ReadAction(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("L"u8))
+        {
+            return LikeAction.Like;
+        }
+
+        if (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("U"u8))
+        {
+            return LikeAction.Unlike;
+        }
+
+        throw new FormatException($"unknown action '{reader.GetString()}'");
     }
 }

@@ -29,7 +29,13 @@ public sealed class DaemonHost : IAsyncDisposable
         Action<IHostApplicationBuilder> add,
         IDictionary<string, string?> configuration)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        // Configuration comes from the caller, so no file is watched: the content root is the working directory (the
+        // repository), and watching it means an inotify watch per folder and an event per write of the local servers.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Development",
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.AddServiceDefaults(daemon);
         builder.Configuration.AddInMemoryCollection(configuration);
         // Daemons under test log nothing unless asked (LIKES_TEST_LOGS=1): expected failures are noise in a test run.

@@ -16,6 +16,15 @@ public class LikeEventCodecTests
         Assert.Equal(e, back);
     }
 
+    [Fact]
+    public void Decode_ReadsEscapedNamesAndValues_AsTheirText()
+    {
+        // Any JSON writer may escape; "\u0069d" is "id", "\u004C" is "L".
+        var json = "{\"v\":1,\"\\u0069d\":\"0193a0b0c0d0e0f0011223344556677\\u0038\",\"u\":5,\"c\":6,\"a\":\"\\u004C\",\"t\":7,\"extra\":[1]}";
+        Assert.True(LikeEventCodec.TryDecode(Encoding.UTF8.GetBytes(json), out var e, out var reason), reason);
+        Assert.Equal(new LikeEvent(Guid.ParseExact("0193a0b0c0d0e0f00112233445566778", "N"), 5, 6, LikeAction.Like, 7), e);
+    }
+
     [Property]
     public void RoundTrip_HoldsForAnyValidEvent(PositiveInt user, PositiveInt content, bool like, PositiveInt at)
     {

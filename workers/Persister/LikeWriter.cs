@@ -69,7 +69,11 @@ public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOpti
         ON CONFLICT (consumer, partition) DO UPDATE SET sequence = greatest(stream_positions.sequence, excluded.sequence)
         """;
 
-    private const string CountsSql = "SELECT content_id, like_count, version FROM content_like_counts WHERE content_id = ANY(@contents)";
+    // As three arrays in one row: thousands of rows cost the reader far more than the same numbers in arrays.
+    private const string CountsSql = """
+        SELECT coalesce(array_agg(content_id), '{}'), coalesce(array_agg(like_count), '{}'), coalesce(array_agg(version), '{}')
+        FROM content_like_counts WHERE content_id = ANY(@contents)
+        """;
 
     /// <summary>
     /// Writes one or more partitions' batches in one transaction. Their pairs never overlap (a user belongs
@@ -119,10 +123,14 @@ public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOpti
 
         // The position upsert returns no rows, so the next result set is the counts.
         await reader.NextResultAsync(cancellationToken);
-        var counts = new List<KeyValuePair<long, CounterValue>>(contents.Length);
-        while (await reader.ReadAsync(cancellationToken))
+        await reader.ReadAsync(cancellationToken);
+        var countedContents = reader.GetFieldValue<long[]>(0);
+        var likeCounts = reader.GetFieldValue<long[]>(1);
+        var versions = reader.GetFieldValue<long[]>(2);
+        var counts = new List<KeyValuePair<long, CounterValue>>(countedContents.Length);
+        for (var i = 0; i < countedContents.Length; i++)
         {
-            counts.Add(new(reader.GetInt64(0), new CounterValue(reader.GetInt64(1), reader.GetInt64(2))));
+            counts.Add(new(countedContents[i], new CounterValue(likeCounts[i], versions[i])));
         }
 
         return new PersistOutcome(inserted, deleted, counts, duplicates);
