@@ -105,7 +105,7 @@ public sealed record PersistResult(
     double RatioVsRaw,
     long Rows,
     int BatchSize,
-    double StartupSeconds,
+    double MeasuredFromSeconds,
     double CommittedSeconds,
     double AckedSeconds,
     double Transactions,

@@ -30,7 +30,8 @@ public static class Goals
                     + $"meanwhile: likes per write = arrival rate x commit interval ({f.BurstSeconds / Math.Max(1, f.PersisterTransactions) * 1000:F1} ms)"),
             Judge("persist", "ratio_vs_raw >= 0.5", r.Persist, f => f.RatioVsRaw >= 0.5,
                 f => $"ratio_vs_raw {f.RatioVsRaw:F2} ({f.RowsPerS:N0} vs {f.RawRowsPerS:N0} rows/s)",
-                f => $"{f.Transactions:N0} group transactions took {f.TransactionSeconds:F1} s of the {f.CommittedSeconds:F1} s until every row was committed; "
+                f => $"{f.Transactions:N0} group transactions took {f.TransactionSeconds:F1} s, one at a time; CPU seconds over the timed {f.CommittedSeconds - f.MeasuredFromSeconds:F1} s: "
+                    + $"{string.Join(", ", f.DrainCpuSeconds.Select(c => $"{(c.Key == "load generator" ? "persister" : c.Key)} {c.Value:F1}"))} (PostgreSQL is most of the rest); "
                     + $"{f.CounterWrites:N0} counter writes to Redis in between ({Top(f.RedisCommandsDuringDrain)}); "
                     + (f.PgStatementsDuringDrain.Count > 0 ? $"PostgreSQL's costliest statement {f.PgStatementsDuringDrain[0].MillisecondsPerCall:F1} ms x {f.PgStatementsDuringDrain[0].Calls}" : "pg_stat_statements not available")),
             Judge("memory", "saving_pct >= 90 with every answer right", r.Memory, f => f.SavingPct >= 90 && (r.FeedState?.AnswersWrong ?? 1) == 0,

@@ -74,7 +74,7 @@ public static class ResultMapping
 
     public static PersistResult ToResult(this PersistFigures f, int batchSize) => new(
         Round(f.RowsPerSecond), Round(f.RawRowsPerSecond), Ratio(f.RowsPerSecond, f.RawRowsPerSecond), f.Rows, batchSize,
-        Round(f.StartupSeconds), Round(f.CommittedSeconds), Round(f.AckedSeconds), f.Transactions, Round(f.TransactionSeconds), f.CounterWrites, f.Statements, f.RedisCommands,
+        Round(f.MeasuredFromSeconds), Round(f.CommittedSeconds), Round(f.AckedSeconds), f.Transactions, Round(f.TransactionSeconds), f.CounterWrites, f.Statements, f.RedisCommands,
         f.DrainCpuSeconds, f.RawCpuSeconds);
 
     public static MemoryResult ToResult(this MemoryFigures f, LikeGraph graph, LoadFigures load)
