@@ -118,6 +118,11 @@ public class StackFixture : IAsyncLifetime
         await Postgres.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         await using var admin = NpgsqlDataSource.Create(AdminPostgres);
+        // A daemon's closed connections take a moment to leave the server, and FORCE may only end the admin's own
+        // sessions (the daemons log in as their own roles): wait for theirs to be gone first.
+        await using var others = admin.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = @db AND usename <> current_user");
+        others.Parameters.AddWithValue("db", Database);
+        await Eventually.UntilAsync(async () => (long)(await others.ExecuteScalarAsync())!, n => n == 0, TimeSpan.FromSeconds(10), "daemon sessions gone");
         await using var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)");
         await drop.ExecuteNonQueryAsync();
     }
