@@ -3,10 +3,7 @@ namespace Likes.Fixtures;
 /// <summary>Waits on a condition against a real store instead of sleeping a fixed time.</summary>
 public static class Eventually
 {
-    private static readonly TimeSpan DefaultInterval = TimeSpan.FromMilliseconds(25);
-
-    /// <param name="interval">Between probes; longer where a probe costs the system under measurement (a /metrics scrape).</param>
-    public static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan? timeout = null, string? what = null, TimeSpan? interval = null)
+    public static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan? timeout = null, string? what = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
         while (true)
@@ -22,10 +19,10 @@ public static class Eventually
                 throw new TimeoutException($"{what ?? "condition"} not met in time; last value: {value}");
             }
 
-            await Task.Delay(interval ?? DefaultInterval);
+            await Task.Delay(25);
         }
     }
 
-    public static Task UntilAsync(Func<Task<bool>> probe, TimeSpan? timeout = null, string? what = null, TimeSpan? interval = null)
-        => UntilAsync(probe, ok => ok, timeout, what, interval);
+    public static Task UntilAsync(Func<Task<bool>> probe, TimeSpan? timeout = null, string? what = null)
+        => UntilAsync(probe, ok => ok, timeout, what);
 }

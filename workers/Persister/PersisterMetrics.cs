@@ -23,6 +23,9 @@ public sealed class PersisterMetrics
         _duplicates.WithLabels("cold");
     }
 
+    /// <summary>Rows inserted so far: what <c>likes_persister_rows_total{operation="insert"}</c> shows, read in process.</summary>
+    public double RowsInserted => _rows.WithLabels("insert").Value;
+
     public void Committed(PersistOutcome outcome, int batches, TimeSpan elapsed)
     {
         _groupBatches.Observe(batches);
