@@ -126,6 +126,25 @@ public sealed class WritePathTests(EdgeFixture edge) : IClassFixture<EdgeFixture
         Assert.Equal(user, Assert.Single(await _events.SinceAsync(before)).Event.UserId);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00")]
+    public async Task Put_WithoutASampledTrace_PublishesNoTraceHeaders(string? unsampledParent)
+    {
+        // Tracing is off in this host (no exporter): no span is made, and an unsampled request has nothing to pass on.
+        var before = await _events.PositionAsync();
+        var request = new HttpRequestMessage(HttpMethod.Put, "/v1/likes/12");
+        request.Headers.Authorization = new("Bearer", Tokens.For(Users.Next()));
+        if (unsampledParent is not null)
+        {
+            request.Headers.Add("traceparent", unsampledParent);
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, (await edge.Client.SendAsync(request)).StatusCode);
+
+        Assert.Empty(Assert.Single(await _events.SinceAsync(before)).Headers);
+    }
+
     [Fact]
     public async Task Put_CarriesTheCallersTraceIntoTheEventHeaders()
     {
