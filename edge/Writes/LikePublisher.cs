@@ -60,6 +60,7 @@ public sealed partial class LikePublisher(
             }
 
             metrics.Published(action, ack.Duplicate, Stopwatch.GetElapsedTime(started));
+            Published(log, action, contentId, userId, ack.Seq, ack.Duplicate);
             return ack.Duplicate ? PublishOutcome.Duplicate : PublishOutcome.Accepted;
         }
         catch (OperationCanceledException) when (requestAborted.IsCancellationRequested)
@@ -98,6 +99,11 @@ public sealed partial class LikePublisher(
         DistributedContextPropagator.Current.Inject(activity, headers, static (carrier, name, value) => ((NatsHeaders)carrier!)[name] = value);
         return headers;
     }
+
+    // Off unless asked for (Logging:LogLevel:Likes=Debug): which stream sequence holds which write, to trace a lost one.
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug,
+        Message = "Published {Action} of content {ContentId} for user {UserId} at stream sequence {Sequence} (duplicate: {Duplicate})")]
+    private static partial void Published(ILogger logger, LikeAction action, long contentId, long userId, ulong sequence, bool duplicate);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error,
         Message = "The stream acked a publish to {Subject} at sequence {Sequence}, which it had handed out before the stream server restarted (it lost the tail of its stream); answering 503 until its sequence is past the old one")]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Likes.Bench.Checks;
 using Likes.Bench.Load;
 using Likes.Faults.Tests.Load;
@@ -25,6 +26,9 @@ namespace Likes.Faults.Tests.Scenarios;
 /// </summary>
 public sealed class ScenarioRun
 {
+    /// <summary>Enough to follow a pair through a fault; a client writes a pair a handful of times per scenario.</summary>
+    private const int MaxPublishLines = 40;
+
     private ScenarioRun(ScenarioResult result, Answers answers, TimeSpan injectedAt, TimeSpan recoveringAt)
     {
         Result = result;
@@ -114,6 +118,7 @@ public sealed class ScenarioRun
             .AppendLine(c, $"  PostgreSQL: {exactness.Rows:N0} rows for {exactness.ExpectedLikes:N0} expected likes; lost {exactness.Lost}, unexpected {exactness.Extra}; contents {exactness.Contents:N0}, drift {exactness.DriftContents}, without a Redis counter {exactness.MissingCounters}")
             .AppendLine(c, $"  reads: {reads:N0}, 5xx {answers.ServerErrors(RequestKind.Read)}, degraded {answers.All.Count(a => a.Degraded)}, no answer {answers.All.Count(a => a.Kind == RequestKind.Read && a.Status == 0)}; events still pending after catch-up: {pending}")
             .Append(exactness.LostSample.Count == 0 ? string.Empty : "  lost (user, content): " + string.Join(", ", exactness.LostSample) + Environment.NewLine)
+            .Append(PublishesOf(stack, exactness.LostSample))
             .AppendLine("  " + faults)
             .Append(pending == 0 && exactness.Lost == 0 ? string.Empty : consumers + Environment.NewLine)
             .Append(reconcile);
@@ -130,6 +135,33 @@ public sealed class ScenarioRun
         }
 
         return new ScenarioRun(row, answers, injectedAt, recoveringAt);
+    }
+
+    /// <summary>What the edge logged of the lost pairs' publishes: which stream sequence held each write.</summary>
+    private static string PublishesOf(PrivateStack stack, IReadOnlyList<(long User, long Content)> lost)
+    {
+        var log = stack.LogOf("edge");
+        if (lost.Count == 0 || !File.Exists(log))
+        {
+            return string.Empty;
+        }
+
+        var marks = lost.Select(p => $"of content {p.Content} for user {p.User} at").ToList();
+        var lines = File.ReadLines(log)
+            .Where(line => line.StartsWith('{') && marks.Any(m => line.Contains(m, StringComparison.Ordinal)))
+            .Select(TimeAndMessage)
+            .Take(MaxPublishLines)
+            .ToList();
+        return lines.Count == 0
+            ? "  the edge logged no publish of the lost pairs" + Environment.NewLine
+            : "  the edge's publishes of the lost pairs:" + Environment.NewLine + string.Join(Environment.NewLine, lines) + Environment.NewLine;
+    }
+
+    private static string TimeAndMessage(string jsonLine)
+    {
+        using var entry = JsonDocument.Parse(jsonLine);
+        var root = entry.RootElement;
+        return $"    {root.GetProperty("Timestamp").GetString()?.Trim()} {root.GetProperty("Message").GetString()}";
     }
 
     /// <summary>I5 and I6: nothing acknowledged lost, counts exact after one reconcile, and no read answered 5xx.</summary>

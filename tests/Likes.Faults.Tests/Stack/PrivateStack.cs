@@ -40,6 +40,9 @@ public sealed class PrivateStack : IAsyncLifetime
             ["LIKES_JWT_KEY"] = Tokens.DevelopmentKey,
             // The recent reconcile job every two seconds, so that killing the reconciler lands mid-run.
             ["Reconciler__RecentCron"] = "0/2 * * * * ?",
+            // The edge logs the stream sequence of every publish and the workers each batch's last one, so a lost
+            // write can be traced (ScenarioRun prints the lost pairs' publishes).
+            ["Logging__LogLevel__Likes"] = "Debug",
         };
         foreach (var daemon in Daemons)
         {
@@ -68,6 +71,9 @@ public sealed class PrivateStack : IAsyncLifetime
 
     public string LocalPath => Path.Combine(Root, LocalDir);
 
+    /// <summary>A daemon's log (JSON lines), as scripts/fleet.sh writes it.</summary>
+    public string LogOf(string daemon) => Path.Combine(LocalPath, "logs", daemon + ".log");
+
     /// <summary>The stack as the benchmark's load generator and checks address one.</summary>
     public BenchEnvironment Bench => new(Edge, Tokens.DevelopmentKey, Postgres, Redis, "l:", Nats);
 
@@ -84,8 +90,9 @@ public sealed class PrivateStack : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await StopLeftoversAsync();
-        // Fresh servers every run: the stream store and Redis start empty, the database is recreated and migrated.
-        foreach (var dir in new[] { "nats", "redis" })
+        // Fresh servers every run: the stream store and Redis start empty, the database is recreated and migrated;
+        // the logs start empty too (the edge logs every publish here), so they hold this run only.
+        foreach (var dir in new[] { "nats", "redis", "logs" })
         {
             var path = Path.Combine(LocalPath, dir);
             if (Directory.Exists(path))
