@@ -36,6 +36,23 @@ tests_run() {
         failed=1
         echo "no test ran; see $log" >&2
     fi
+    if [[ $failed -gt 0 ]]; then
+        _failure_messages "$log"
+    fi
     echo "${passed} passed, ${failed} failed"
     [[ $failed -eq 0 ]]
+}
+
+# Each failed test's error message (not its stack trace), so a CI log says why without the full log file.
+# A scenario's message can be long (the fault suite's state of every consumer): capped per test.
+_failure_messages() {
+    local log=$1 max_lines=${LIKES_TEST_FAILURE_LINES:-80}
+    echo "--- why each test failed (full output: $log)"
+    awk -v max="$max_lines" '
+        /^ +Failed [A-Za-z_]/ { name = $0; next }
+        /^ +Error Message:/ { on = 1; n = 0; print name; next }
+        /^ +Stack Trace:/ { if (on && n > max) print "    ... " n - max " more lines in the log"; on = 0; next }
+        on { if (++n <= max) print substr($0, 1, 300) }
+    ' "$log"
+    echo "---"
 }
