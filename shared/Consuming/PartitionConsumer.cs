@@ -30,6 +30,15 @@ public sealed class PartitionConsumer(
     /// <summary>Links kept per batch span: enough to follow any sampled request, bounded for large batches.</summary>
     private const int MaxTraceLinks = 64;
 
+    /// <summary>
+    /// The expiry of a no-wait fetch. The server answers a no-wait fetch at once, so it matters only when the
+    /// connection drops mid-fetch: the client then sends the request again without no-wait, and the server
+    /// holds it as a waiting pull for this long. With the client's default (30 s) the loop sat that long
+    /// inside the fetch after every NATS restart, its partition unapplied. Not lower: the client also ends a
+    /// fetch that hears nothing for this long, and a busy server may take a moment to answer.
+    /// </summary>
+    private static readonly TimeSpan NoWaitExpiry = TimeSpan.FromSeconds(2);
+
     private readonly Backoff _backoff = new(options.BackoffInitial, options.BackoffMax);
 
     /// <summary>Highest stream sequence applied by this process; redeliveries at or below it are acked unseen.</summary>
@@ -98,7 +107,7 @@ public sealed class PartitionConsumer(
     {
         var room = (int)Math.Max(1, Math.Min(options.BatchSize, consumer.Info.Config.MaxAckPending - _heldByPrevious));
         var batch = new List<INatsJSMsg<byte[]>>(room);
-        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = room }, cancellationToken: ct))
+        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = room, Expires = NoWaitExpiry }, cancellationToken: ct))
         {
             batch.Add(msg);
         }
@@ -123,7 +132,7 @@ public sealed class PartitionConsumer(
             await Task.Delay(options.BatchWindow, clock, ct);
         }
 
-        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = room - 1 }, cancellationToken: ct))
+        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = room - 1, Expires = NoWaitExpiry }, cancellationToken: ct))
         {
             batch.Add(msg);
         }

@@ -28,4 +28,13 @@ public sealed record FaultSize(
 
     /// <summary>The longest the consumers may take to apply everything once the load stopped.</summary>
     public TimeSpan CatchUpLimit { get; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// How long the consumers must stay caught up, with nothing new in the stream, to count as caught up: the
+    /// edge can still publish a write the load gave up on (its publish timeout is 2 s), after the load stopped.
+    /// </summary>
+    public TimeSpan CatchUpSettle { get; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Catching up for longer than this is worth a look: the report says what each consumer held then.</summary>
+    public TimeSpan SlowCatchUp { get; } = TimeSpan.FromSeconds(15);
 }

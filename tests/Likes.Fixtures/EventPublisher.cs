@@ -70,6 +70,9 @@ public sealed class EventPublisher(INatsJSContext js, StreamOptions stream)
         return pending;
     }
 
+    /// <summary>The last sequence the stream handed out.</summary>
+    public async Task<ulong> LastSequenceAsync() => (await js.GetStreamAsync(stream.Name)).Info.State.LastSeq;
+
     /// <summary>
     /// The stream's sequences and, per partition consumer of the named workers, what JetStream says it
     /// delivered, had acked and still holds: printed when a test finds events left pending, to say why.

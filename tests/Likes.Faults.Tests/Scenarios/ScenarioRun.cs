@@ -95,7 +95,7 @@ public sealed class ScenarioRun
         var trouble = new[] { answers.LastAbnormal ?? TimeSpan.Zero, readiness.LastNotReady ?? TimeSpan.Zero }.Max();
         var recovery = trouble > injectedAt ? trouble - injectedAt : TimeSpan.Zero;
 
-        var (pending, consumers) = await CatchUpAsync(stack, size);
+        var (pending, consumers, caughtUpIn, slowCatchUp) = await CatchUpAsync(stack, size);
         var reconcile = await stack.ScriptAsync("""
             mapfile -t vars < <(_fleet_env; credentials_daemon_env reconciler); rc=0
             env "${vars[@]}" ASPNETCORE_ENVIRONMENT=Production dotnet "$(_dll Likes.Reconciler)" reconcile --full || rc=$?
@@ -116,7 +116,8 @@ public sealed class ScenarioRun
             .AppendLine(c, $"{plan.Name}: {loadText}; fault at {injectedAt.TotalSeconds:F1} s, recovery started at {recoveringAt.TotalSeconds:F1} s, normal again after {recovery.TotalSeconds:F1} s{(recovered ? string.Empty : " (NOT within the limit)")}")
             .AppendLine(c, $"  writes: {history.Acknowledged:N0} acknowledged, {history.Unknown:N0} unknown (503, timeout, no answer); pairs left open by an unknown write: {undetermined.Count:N0}")
             .AppendLine(c, $"  PostgreSQL: {exactness.Rows:N0} rows for {exactness.ExpectedLikes:N0} expected likes; lost {exactness.Lost}, unexpected {exactness.Extra}; contents {exactness.Contents:N0}, drift {exactness.DriftContents}, without a Redis counter {exactness.MissingCounters}")
-            .AppendLine(c, $"  reads: {reads:N0}, 5xx {answers.ServerErrors(RequestKind.Read)}, degraded {answers.All.Count(a => a.Degraded)}, no answer {answers.All.Count(a => a.Kind == RequestKind.Read && a.Status == 0)}; events still pending after catch-up: {pending}")
+            .AppendLine(c, $"  reads: {reads:N0}, 5xx {answers.ServerErrors(RequestKind.Read)}, degraded {answers.All.Count(a => a.Degraded)}, no answer {answers.All.Count(a => a.Kind == RequestKind.Read && a.Status == 0)}; consumers caught up in {caughtUpIn.TotalSeconds:F1} s, events still pending then: {pending}")
+            .Append(slowCatchUp is null ? string.Empty : $"  still catching up after {size.SlowCatchUp.TotalSeconds:F0} s: {slowCatchUp}{Environment.NewLine}")
             .Append(exactness.LostSample.Count == 0 ? string.Empty : "  lost (user, content): " + string.Join(", ", exactness.LostSample) + Environment.NewLine)
             .Append(PublishesOf(stack, exactness.LostSample))
             .AppendLine("  " + faults)
@@ -173,15 +174,17 @@ public sealed class ScenarioRun
     }
 
     /// <summary>
-    /// Waits until both consumers applied everything; returns what is still pending (0 when caught up) and
-    /// what JetStream says of the stream and each consumer then (why events are pending, or were lost).
+    /// Waits until both consumers applied everything; returns what is still pending (0 when caught up), what
+    /// JetStream says of the stream and each consumer then (why events are pending, or were lost), how long
+    /// it took, and, if that was long, what JetStream said of the consumers while they were still behind.
     /// </summary>
-    private static async Task<(ulong Pending, string Consumers)> CatchUpAsync(PrivateStack stack, FaultSize size)
+    private static async Task<(ulong Pending, string Consumers, TimeSpan CaughtUpIn, string? Slow)> CatchUpAsync(PrivateStack stack, FaultSize size)
     {
-        await CatchUp.WaitAsync(stack.Bench, size.CatchUpLimit, CancellationToken.None);
+        string? slow = null;
+        var caughtUpIn = await CatchUp.WaitAsync(stack.Bench, size.CatchUpLimit, CancellationToken.None, size.CatchUpSettle, (size.SlowCatchUp, state => slow = state));
         await using var nats = stack.ConnectNats();
         var events = new EventPublisher(new NatsJSContext(nats), new StreamOptions());
         var pending = await events.PendingAsync("aggregator") + await events.PendingAsync("persister");
-        return (pending, await events.DescribeAsync("aggregator", "persister"));
+        return (pending, await events.DescribeAsync("aggregator", "persister"), caughtUpIn, slow);
     }
 }
