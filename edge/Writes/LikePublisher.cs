@@ -50,13 +50,14 @@ public sealed partial class LikePublisher(
             if (!ack.Duplicate)
             {
                 ack.EnsureSuccess();
-                if (!sequences.Trust(ack.Seq))
-                {
-                    metrics.Failed(PublishMetrics.SequenceReused, Stopwatch.GetElapsedTime(started));
-                    activity?.SetStatus(ActivityStatusCode.Error, PublishMetrics.SequenceReused);
-                    SequenceReused(log, subject, ack.Seq);
-                    return PublishOutcome.Unavailable;
-                }
+            }
+
+            if (!sequences.Trust(ack.Seq, ack.Duplicate))
+            {
+                metrics.Failed(PublishMetrics.SequenceReused, Stopwatch.GetElapsedTime(started));
+                activity?.SetStatus(ActivityStatusCode.Error, PublishMetrics.SequenceReused);
+                SequenceReused(log, subject, ack.Seq);
+                return PublishOutcome.Unavailable;
             }
 
             metrics.Published(action, ack.Duplicate, Stopwatch.GetElapsedTime(started));
@@ -106,7 +107,7 @@ public sealed partial class LikePublisher(
     private static partial void Published(ILogger logger, LikeAction action, long contentId, long userId, ulong sequence, bool duplicate);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error,
-        Message = "The stream acked a publish to {Subject} at sequence {Sequence}, which it had handed out before the stream server restarted (it lost the tail of its stream); answering 503 until its sequence is past the old one")]
+        Message = "The stream acked a publish to {Subject} at sequence {Sequence}, which it had handed out before the connection dropped and may have handed out again (a restart that lost the tail of its stream); answering 503 until it shows it kept its tail or its sequence is past the old one")]
     private static partial void SequenceReused(ILogger logger, string subject, ulong sequence);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Publish to {Subject} failed ({Reason}); answering 503")]

@@ -10,23 +10,48 @@ namespace Likes.Edge.Writes;
 /// it acknowledges is refused. A sequence more than <see cref="Options.EdgeOptions.SequenceReuseWindow"/> below
 /// the mark is a stream re-created from nothing (fresh consumers): trusted, and the guard starts over from it.
 /// The highest sequence is this process's: with several edges each guards its own.
+/// <para>
+/// A duplicate (a retry with the same Idempotency-Key) is acked with its original's sequence, which may lie at
+/// or below the mark either way: an original from before the drop, delivered, or one stored since under a
+/// reused sequence, never delivered. The first new ack after the drop tells which kind of restart it was:
+/// above the mark, the stream kept its tail and such a duplicate is trusted; at or below it, it is refused.
+/// </para>
 /// </summary>
 public sealed class StreamSequenceGuard(long window)
 {
+    private const int Unknown = 0;
+    private const int TailKept = 1;
+    private const int TailLost = 2;
+
     private long _highest;
 
     /// <summary>The highest acknowledged sequence when the connection last dropped: nothing at or below it is trusted since.</summary>
     private long _mark;
 
+    /// <summary>What the first new ack since the drop showed of the stream's tail.</summary>
+    private int _tail = TailKept;
+
     /// <summary>The connection to the stream server dropped: whatever comes back must prove it kept its sequence.</summary>
-    public void Disconnected() => Interlocked.Exchange(ref _mark, Interlocked.Read(ref _highest));
+    public void Disconnected()
+    {
+        Interlocked.Exchange(ref _mark, Interlocked.Read(ref _highest));
+        Interlocked.Exchange(ref _tail, Unknown);
+    }
 
     /// <summary>True when an event acknowledged at this stream sequence will be delivered to the consumers.</summary>
-    public bool Trust(ulong sequence)
+    /// <param name="duplicate">The stream answered with an earlier publish's sequence (same message id).</param>
+    public bool Trust(ulong sequence, bool duplicate = false)
     {
         var acked = (long)sequence;
         var mark = Interlocked.Read(ref _mark);
-        if (acked <= mark && mark - acked < window)
+        var reusable = acked <= mark && mark - acked < window;
+        if (duplicate)
+        {
+            return !reusable || Volatile.Read(ref _tail) == TailKept;
+        }
+
+        Interlocked.CompareExchange(ref _tail, acked > mark ? TailKept : TailLost, Unknown);
+        if (reusable)
         {
             return false;
         }
@@ -35,6 +60,7 @@ public sealed class StreamSequenceGuard(long window)
         {
             // Far below anything a lost tail explains: a stream re-created from nothing, with consumers to match.
             Interlocked.CompareExchange(ref _mark, 0, mark);
+            Interlocked.Exchange(ref _tail, TailKept);
             Interlocked.Exchange(ref _highest, acked);
             return true;
         }

@@ -93,4 +93,45 @@ public sealed class StreamSequenceGuardTests
 
         Assert.True(guard.Trust(100));
     }
+    [Fact]
+    public void ADuplicateOfAWriteFromBeforeTheDrop_IsTrusted_OnceANewAckShowsTheStreamKeptItsTail()
+    {
+        var guard = new StreamSequenceGuard(Window);
+        guard.Trust(100);
+        guard.Disconnected();
+
+        Assert.False(guard.Trust(90, duplicate: true));
+        Assert.True(guard.Trust(101));
+        Assert.True(guard.Trust(90, duplicate: true));
+    }
+
+    [Fact]
+    public void AfterARestartThatLostItsTail_ADuplicateAtAReusedSequence_IsRefused_EvenOnceSequencesArePastTheMark()
+    {
+        var guard = new StreamSequenceGuard(Window);
+        guard.Trust(100);
+        guard.Disconnected();
+
+        Assert.False(guard.Trust(95));
+        Assert.True(guard.Trust(101));
+
+        // The retry of the write stored at 95 (refused above): the consumers never see 95.
+        Assert.False(guard.Trust(95, duplicate: true));
+        Assert.True(guard.Trust(101, duplicate: true));
+    }
+
+    [Fact]
+    public void ADuplicateFarBelowTheMark_OrWithTheCheckOff_IsTrusted()
+    {
+        var guard = new StreamSequenceGuard(Window);
+        guard.Trust(50_000);
+        guard.Disconnected();
+        Assert.True(guard.Trust(10, duplicate: true));
+
+        var off = new StreamSequenceGuard(0);
+        off.Trust(100);
+        off.Disconnected();
+        off.Trust(50);
+        Assert.True(off.Trust(90, duplicate: true));
+    }
 }

@@ -57,14 +57,19 @@ public sealed class EventPublisher(INatsJSContext js, StreamOptions stream)
         ack.EnsureSuccess();
     }
 
-    /// <summary>Events of the stream not yet acked by the named worker's consumers, over all partitions.</summary>
+    /// <summary>
+    /// Events of the stream not yet acked by the named worker's consumers, over all partitions: those not yet
+    /// delivered, and deliveries above the ack floor. Not the server's ack-pending count: after a restart,
+    /// nats-server 2.9 can list entries below an ack floor that ack-all no longer reaches, until its next
+    /// pending check (AckWait) drops them, although everything delivered was acked.
+    /// </summary>
     public async Task<ulong> PendingAsync(string worker)
     {
         ulong pending = 0;
         for (var p = 0; p < stream.Partitions; p++)
         {
-            var consumer = await js.GetConsumerAsync(stream.Name, $"{worker}-p{p}");
-            pending += consumer.Info.NumPending + (ulong)consumer.Info.NumAckPending;
+            var info = (await js.GetConsumerAsync(stream.Name, $"{worker}-p{p}")).Info;
+            pending += info.NumPending + (info.Delivered.ConsumerSeq - info.AckFloor.ConsumerSeq);
         }
 
         return pending;
