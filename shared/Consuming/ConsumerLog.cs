@@ -27,4 +27,7 @@ internal static partial class ConsumerLog
 
     [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "Applied {Count} events of partition {Partition} through sequence {Sequence} that a previous owner held unacked")]
     public static partial void AppliedHeld(ILogger logger, int count, int partition, ulong sequence);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Error, Message = "The stream server passed over {Count} events of partition {Partition} through sequence {Sequence} without delivering them to {Consumer}; applied them from the stream (runbook: events passed over)")]
+    public static partial void AppliedPassedOver(ILogger logger, int count, int partition, ulong sequence, string consumer);
 }

@@ -13,6 +13,7 @@ public sealed class ConsumerMetrics
     private readonly Counter _failures;
     private readonly Gauge _pending;
     private readonly Gauge _oldestAge;
+    private readonly Counter _passedOver;
 
     public ConsumerMetrics(WorkerIdentity worker)
     {
@@ -27,6 +28,8 @@ public sealed class ConsumerMetrics
         _pending = Metrics.CreateGauge(p + "consumer_pending", "Events in the stream not yet delivered to this consumer, by partition.", "partition");
         _oldestAge = Metrics.CreateGauge(p + "oldest_unapplied_age_seconds",
             "Age of the oldest event delivered but not yet applied (0 when caught up), by partition.", "partition");
+        _passedOver = Metrics.CreateCounter(p + "events_passed_over_total",
+            "Events the stream server moved this consumer past without delivering them, applied from the stream instead.");
     }
 
     public void Applied(IReadOnlyList<LikeEvent> events, TimeSpan elapsed)
@@ -45,6 +48,8 @@ public sealed class ConsumerMetrics
         _batchSize.Observe(events.Count);
         _applySeconds.Observe(elapsed.TotalSeconds);
     }
+
+    public void PassedOver(int events) => _passedOver.Inc(events);
 
     public void DeadLettered(string reasonKind) => _deadLettered.WithLabels(reasonKind).Inc();
 

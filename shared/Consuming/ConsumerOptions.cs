@@ -16,9 +16,12 @@ public sealed class ConsumerOptions : ISectionOptions, IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
     public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>How long one idle fetch waits for the first event.</summary>
+    /// <summary>
+    /// How long one idle fetch waits for the first event. After each that finds nothing, the loop checks the stream
+    /// for events of its partition the server passed over, so this also bounds how long those wait.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
-    public TimeSpan IdleFetch { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan IdleFetch { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long JetStream waits for an ack before it redelivers.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]

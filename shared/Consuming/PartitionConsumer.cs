@@ -77,6 +77,7 @@ public sealed class PartitionConsumer(
                 if (messages.Count == 0)
                 {
                     metrics.Position(partition, 0, TimeSpan.Zero);
+                    await ApplyPassedOverAsync(consumer, cancellationToken);
                     continue;
                 }
 
@@ -216,7 +217,40 @@ public sealed class PartitionConsumer(
             return;
         }
 
-        await ApplyFromStreamAsync(next, through, ct);
+        var applied = await ApplyFromStreamAsync(next, through, ct);
+        ConsumerLog.AppliedHeld(logger, applied, partition, through);
+    }
+
+    /// <summary>
+    /// After a fetch that found nothing: applies the events of this partition the server moved the consumer past
+    /// without delivering them. nats-server 2.9 was seen to do that after a restart: every consumer's delivered
+    /// sequence went to the stream's end, pending said 0, and the events in between (still in the stream, unacked)
+    /// never came. An event above what this loop applied, at or below what the server says it delivered, is such an
+    /// event (or one a stray pull request took): it is read from the stream and applied here, in order.
+    /// </summary>
+    private async Task ApplyPassedOverAsync(INatsJSConsumer consumer, CancellationToken ct)
+    {
+        var source = await js.GetStreamAsync(stream.Name, cancellationToken: ct);
+        ulong next;
+        try
+        {
+            next = (await source.GetAsync(new StreamMsgGetRequest { Seq = _appliedThrough + 1, NextBySubj = stream.EventSubject(partition) }, ct)).Message.Seq;
+        }
+        catch (NatsJSApiException ex) when (ex.Error.Code == 404)
+        {
+            return;
+        }
+
+        await consumer.RefreshAsync(ct);
+        var delivered = consumer.Info.Delivered.StreamSeq;
+        if (next > delivered)
+        {
+            return;
+        }
+
+        var applied = await ApplyFromStreamAsync(next, delivered, ct);
+        metrics.PassedOver(applied);
+        ConsumerLog.AppliedPassedOver(logger, applied, partition, delivered, worker.DurableName(partition));
     }
 
     /// <summary>
@@ -231,11 +265,16 @@ public sealed class PartitionConsumer(
             return;
         }
 
-        await ApplyFromStreamAsync(_appliedThrough + 1, m.Sequence.Stream - 1, ct);
+        var through = m.Sequence.Stream - 1;
+        var applied = await ApplyFromStreamAsync(_appliedThrough + 1, through, ct);
+        ConsumerLog.AppliedHeld(logger, applied, partition, through);
     }
 
-    /// <summary>Reads this partition's events in [<paramref name="next"/>, <paramref name="through"/>] straight from the stream and applies them in order.</summary>
-    private async Task ApplyFromStreamAsync(ulong next, ulong through, CancellationToken ct)
+    /// <summary>
+    /// Reads this partition's events in [<paramref name="next"/>, <paramref name="through"/>] straight from the stream
+    /// and applies them in order; returns how many there were.
+    /// </summary>
+    private async Task<int> ApplyFromStreamAsync(ulong next, ulong through, CancellationToken ct)
     {
         var source = await js.GetStreamAsync(stream.Name, cancellationToken: ct);
         var events = new List<Received>();
@@ -284,7 +323,7 @@ public sealed class PartitionConsumer(
         }
 
         _appliedThrough = Math.Max(_appliedThrough, through);
-        ConsumerLog.AppliedHeld(logger, events.Count + rejected.Count, partition, through);
+        return events.Count + rejected.Count;
     }
 
     /// <summary>Applies the batch; on a store outage retries it whole; on an event's own failure isolates the culprit.</summary>

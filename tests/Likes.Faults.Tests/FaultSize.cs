@@ -31,9 +31,11 @@ public sealed record FaultSize(
 
     /// <summary>
     /// How long the consumers must stay caught up, with nothing new in the stream, to count as caught up: the
-    /// edge can still publish a write the load gave up on (its publish timeout is 2 s), after the load stopped.
+    /// edge can still publish a write the load gave up on (its publish timeout is 2 s), after the load stopped;
+    /// and events the server passed over (pending 0 all the same) are applied after a consumer's idle fetch
+    /// (Consumer:IdleFetch, 2 s) comes back empty.
     /// </summary>
-    public TimeSpan CatchUpSettle { get; } = TimeSpan.FromSeconds(3);
+    public TimeSpan CatchUpSettle { get; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Catching up for longer than this is worth a look: the report says what each consumer held then.</summary>
     public TimeSpan SlowCatchUp { get; } = TimeSpan.FromSeconds(15);
