@@ -167,9 +167,6 @@ servers_install() {
     if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
         pkgs+=(redis-server redis-tools); what+=("redis (redis-server redis-tools)")
     fi
-    if ! command -v nats-server >/dev/null; then
-        pkgs+=(nats-server); what+=("nats (nats-server)")
-    fi
     if [[ ! -x "$LIKES_PG_BIN/initdb" || ! -x "$LIKES_PG_BIN/pg_ctl" || ! -x "$LIKES_PG_BIN/psql" ]]; then
         pkgs+=(postgresql-15 postgresql-client-15); what+=("postgres (postgresql-15)")
     fi
@@ -215,6 +212,75 @@ servers_install() {
     for w in "${what[@]}"; do
         echo "installed ${w}"
     done
+}
+
+# ------------------------------------------------------------ nats-server ----
+
+# The supported server line: 2.10. Debian 12 ships 2.9.10, which lost acknowledged events after a restart
+# (docs/reliability.md); Debian 13's package runs on Debian 12's libc. It is fetched into a private apt state,
+# unpacked under .local/tools/nats and run from there: nothing of Debian 13 is installed system-wide.
+LIKES_NATS_VERSION="${LIKES_NATS_VERSION:-2.10.27}"
+LIKES_NATS_PACKAGE="${LIKES_NATS_PACKAGE:-nats-server=2.10.27-1+b2}"
+LIKES_NATS_SUITE="${LIKES_NATS_SUITE:-trixie}"
+
+_nats_tools_dir() { printf '%s/.local/tools/nats\n' "$(likes_root)"; }
+
+# The nats-server every script and test runs: LIKES_NATS_SERVER when set, else the unpacked package.
+nats_server_bin() {
+    if [[ -n "${LIKES_NATS_SERVER:-}" ]]; then
+        printf '%s\n' "$LIKES_NATS_SERVER"
+    else
+        printf '%s/root/usr/sbin/nats-server\n' "$(_nats_tools_dir)"
+    fi
+}
+
+_nats_version_ok() {
+    local bin
+    bin="$(nats_server_bin)"
+    [[ -x "$bin" ]] && [[ "$("$bin" --version 2>/dev/null)" == "nats-server: v${LIKES_NATS_VERSION}" ]]
+}
+
+# The Debian mirror this machine's apt already uses (never a host written into the repository).
+_apt_mirror() {
+    local m=""
+    m="$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)"
+    [[ -n "$m" ]] || m="$(awk '$1=="deb" && $0 !~ /security/ {for(i=2;i<=NF;i++) if ($i ~ /^https?:/) {print $i; exit}}' /etc/apt/sources.list 2>/dev/null || true)"
+    printf '%s\n' "$m"
+}
+
+nats_install() {
+    _nats_version_ok && return 0
+    if [[ -n "${LIKES_NATS_SERVER:-}" ]]; then
+        _err "LIKES_NATS_SERVER=$LIKES_NATS_SERVER is not nats-server v$LIKES_NATS_VERSION"
+        return 1
+    fi
+    local dest mirror log deb
+    dest="$(_nats_tools_dir)"; log="$(_log_file apt)"; mirror="$(_apt_mirror)"
+    if [[ -z "$mirror" ]]; then
+        _err "cannot read a Debian mirror from /etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list"
+        return 1
+    fi
+    mkdir -p "$dest/lists/partial" "$dest/archives/partial" "$(dirname "$log")"
+    echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $LIKES_NATS_SUITE main" >"$dest/sources.list"
+    local opts=(-o Dir::Etc::sourcelist="$dest/sources.list" -o Dir::Etc::sourceparts=- -o Dir::State::Lists="$dest/lists"
+        -o Dir::Cache::archives="$dest/archives" -o APT::Sandbox::User=root -o Debug::NoLocking=1)
+    {
+        echo "=== $(date -u +%FT%TZ) $LIKES_NATS_PACKAGE from $LIKES_NATS_SUITE, unpacked into $dest"
+        apt-get "${opts[@]}" update -q &&
+            (cd "$dest/archives" && apt-get "${opts[@]}" download "$LIKES_NATS_PACKAGE")
+    } >>"$log" 2>&1 </dev/null || {
+        _err "could not download $LIKES_NATS_PACKAGE from $LIKES_NATS_SUITE; see $log"
+        _tail_log "$log"
+        return 1
+    }
+    deb="$(ls -t "$dest"/archives/nats-server_*.deb 2>/dev/null | head -n 1)"
+    rm -rf "$dest/root"
+    dpkg-deb -x "$deb" "$dest/root" >>"$log" 2>&1 || { _err "dpkg-deb -x $deb failed; see $log"; return 1; }
+    if ! _nats_version_ok; then
+        _err "$(nats_server_bin) is not v$LIKES_NATS_VERSION: $("$(nats_server_bin)" --version 2>&1)"
+        return 1
+    fi
+    echo "installed nats-server v$LIKES_NATS_VERSION ($LIKES_NATS_SUITE package, unpacked into ${dest#"$(likes_root)"/})"
 }
 
 # ----------------------------------------------------------------- redis ----
@@ -302,7 +368,7 @@ nats_start() {
     # setsid: own session, so the server outlives the calling shell/job.
     # nats-server writes its own pid (-P), which stays right even if setsid forks.
     rm -f "$pidf"
-    nohup setsid nats-server "${auth[@]}" -a 127.0.0.1 -p "$port" -m "$mon" \
+    nohup setsid "$(nats_server_bin)" "${auth[@]}" -a 127.0.0.1 -p "$port" -m "$mon" \
         -js -sd "$l/nats" --server_name likes-local -P "$pidf" \
         >>"$log" 2>&1 </dev/null &
     pid=$!
@@ -505,6 +571,10 @@ pg_stop() {
 
 servers_up() {
     servers_install || return 1
+    nats_install || return 1
+    # Tests that start a nats-server of their own start this one.
+    LIKES_NATS_SERVER="$(nats_server_bin)"
+    export LIKES_NATS_SERVER
     credentials_ensure || return 1
     redis_start || return 1
     nats_start || return 1

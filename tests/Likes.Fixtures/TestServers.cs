@@ -12,6 +12,13 @@ public static class TestServers
 
     public static string Nats => Environment.GetEnvironmentVariable("LIKES_TEST_NATS") ?? "nats://127.0.0.1:4222";
 
+    /// <summary>
+    /// The nats-server binary a test starts itself: the supported 2.10 line that `./likes test` unpacks under
+    /// .local/tools/nats and names in LIKES_NATS_SERVER (never the system's, which may be Debian 12's 2.9).
+    /// </summary>
+    public static string NatsServerBinary => Environment.GetEnvironmentVariable("LIKES_NATS_SERVER")
+        ?? Path.Combine(Repository.Root, ".local", "tools", "nats", "root", "usr", "sbin", "nats-server");
+
     /// <summary>A role that may create databases; each fixture makes its own.</summary>
     public static string Postgres => Environment.GetEnvironmentVariable("LIKES_TEST_POSTGRES")
         ?? "Host=127.0.0.1;Port=5432;Database=likes;Username=likes;Password=likes";

@@ -129,7 +129,7 @@ public sealed class AuthStack : StackFixture
             Assert.True(exit == 0, $"likes-admin access {what} failed: {error}");
         }
 
-        NatsServer = ServerProcess.Start("nats-server",
+        NatsServer = ServerProcess.Start(TestServers.NatsServerBinary,
             ["-c", natsConfig, "-a", "127.0.0.1", "-p", Port(_natsPort), "-js", "-sd", Path.Combine(_directory, "nats"), "--server_name", Id],
             Path.Combine(_directory, "nats.log"));
         RedisServer = ServerProcess.Start("redis-server",
