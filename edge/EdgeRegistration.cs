@@ -50,6 +50,7 @@ public static class EdgeRegistration
             };
             return guard;
         });
+        services.AddSingleton<IdempotencyKeys>();
         services.AddSingleton<LikePublisher>();
         services.AddReads();
         return builder;

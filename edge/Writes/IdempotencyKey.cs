@@ -52,9 +52,8 @@ public static class IdempotencyKey
     }
 
     /// <summary>
-    /// Scoped by user, so two users' keys never collide. The key names the (user, request), not the action:
-    /// the same key sent again within the window for another content or action is deduplicated too, and
-    /// answered 202 without a new event. Clients use a fresh key per intended write.
+    /// Scoped by user, so two users' keys never collide. The key names one intended write: sent again with another
+    /// content or action it is refused (422, <see cref="IdempotencyKeys"/>), so the message id only ever dedupes retries.
     /// </summary>
     public static string MessageId(long userId, string key) => PositiveId.Format(userId) + ":" + key;
 }

@@ -18,6 +18,7 @@ namespace Likes.Edge.Writes;
 public sealed partial class LikePublisher(
     INatsJSContext js,
     StreamSequenceGuard sequences,
+    IdempotencyKeys idempotencyKeys,
     IOptions<StreamOptions> stream,
     IOptions<EdgeOptions> edge,
     PublishMetrics metrics,
@@ -46,6 +47,12 @@ public sealed partial class LikePublisher(
         var started = Stopwatch.GetTimestamp();
         try
         {
+            if (idempotencyKey is not null && await idempotencyKeys.ClaimAsync(userId, idempotencyKey, contentId, action, timeout.Token) == IdempotencyKeys.Claim.OtherWrite)
+            {
+                metrics.KeyReused();
+                return PublishOutcome.KeyReused;
+            }
+
             var ack = await js.PublishAsync(subject, LikeEventCodec.Encode(e), opts: opts, headers: TraceHeaders(activity ?? Activity.Current), cancellationToken: timeout.Token);
             if (!ack.Duplicate)
             {

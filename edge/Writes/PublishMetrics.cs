@@ -17,6 +17,9 @@ public sealed class PublishMetrics
     private readonly Counter _deduplicated = Metrics.CreateCounter(
         "likes_edge_events_deduplicated_total", "Writes whose Idempotency-Key the stream had already stored (answered 202, nothing new).");
 
+    private readonly Counter _keysReused = Metrics.CreateCounter(
+        "likes_edge_idempotency_keys_reused_total", "Writes refused 422 because their Idempotency-Key was sent before with another write.");
+
     private readonly Histogram _seconds = Metrics.CreateHistogram(
         "likes_edge_publish_seconds", "Time from publishing an event to the stream's ack or the failure.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0002, 2, 16) });
@@ -48,6 +51,8 @@ public sealed class PublishMetrics
 
         _seconds.Observe(elapsed.TotalSeconds);
     }
+
+    public void KeyReused() => _keysReused.Inc();
 
     public void Failed(string reason, TimeSpan elapsed)
     {

@@ -10,4 +10,7 @@ public enum PublishOutcome
 
     /// <summary>Not durable: no ack in time, no connection, or the stream refused it.</summary>
     Unavailable,
+
+    /// <summary>The Idempotency-Key was sent before with another write: nothing published.</summary>
+    KeyReused,
 }

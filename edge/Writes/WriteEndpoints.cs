@@ -34,6 +34,13 @@ public static class WriteEndpoints
         }
 
         var outcome = await publisher.PublishAsync(http.User.UserId(), content, action, key, http.RequestAborted);
+        if (outcome == PublishOutcome.KeyReused)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                detail: $"the {IdempotencyKey.Header} was already sent with another write (another content or action); nothing was written: use a fresh key for each intended write");
+        }
+
         if (outcome == PublishOutcome.Unavailable)
         {
             http.Response.Headers.RetryAfter = edge.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);

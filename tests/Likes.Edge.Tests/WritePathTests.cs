@@ -98,16 +98,23 @@ public sealed class WritePathTests(EdgeFixture edge) : IClassFixture<EdgeFixture
     }
 
     [Fact]
-    public async Task Put_ReusingAnIdempotencyKeyForAnotherWriteWithinTheWindow_IsDeduplicatedToo()
+    public async Task Put_ReusingAnIdempotencyKeyForAnotherWriteWithinTheWindow_Is422AndPublishesNothing()
     {
         var user = Users.Next();
         var before = await _events.PositionAsync();
 
         await edge.Client.LikeAsync("100", Tokens.For(user), "k-reused");
-        var reused = await edge.Client.UnlikeAsync("200", Tokens.For(user), "k-reused");
+        var otherContent = await edge.Client.LikeAsync("200", Tokens.For(user), "k-reused");
+        var otherAction = await edge.Client.UnlikeAsync("100", Tokens.For(user), "k-reused");
+        var sameWrite = await edge.Client.LikeAsync("100", Tokens.For(user), "k-reused");
 
-        // Documented: the key names the (user, request); a client uses a fresh key per intended write.
-        Assert.Equal(HttpStatusCode.Accepted, reused.StatusCode);
+        foreach (var reused in new[] { otherContent, otherAction })
+        {
+            var problem = await ProblemAssert.IsProblemAsync(reused, HttpStatusCode.UnprocessableEntity);
+            Assert.Contains("Idempotency-Key", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, sameWrite.StatusCode);
         var stored = Assert.Single(await _events.SinceAsync(before));
         Assert.Equal((100L, LikeAction.Like), (stored.Event.ContentId, stored.Event.Action));
     }
