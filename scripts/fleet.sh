@@ -10,9 +10,11 @@ LIKES_DAEMONS=(
     "edge:Likes.Edge:${LIKES_EDGE_PORT:-8080}"
 )
 
-# The documented local development key (README); a real deployment sets its own from a secret.
+# The documented local development key (README); a real deployment sets its own from a secret. The local fleet runs
+# as Development, the only environment where the edge takes that key (ASPNETCORE_ENVIRONMENT overrides it).
 : "${LIKES_JWT_KEY:=likes-local-development-key-0123456789abcdef}"
 export LIKES_JWT_KEY
+: "${ASPNETCORE_ENVIRONMENT:=Development}"
 
 # The servers' addresses for the daemons and the admin tool: what the environment says, else the local
 # servers on their LIKES_*_PORT. Passed per command, never exported: test hosts must not inherit them.
@@ -75,7 +77,7 @@ fleet_start() {
             return 1
         fi
         mapfile -t own < <(credentials_daemon_env "$name")
-        env "${vars[@]}" "${own[@]}" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
+        env "${vars[@]}" "${own[@]}" ASPNETCORE_ENVIRONMENT="$ASPNETCORE_ENVIRONMENT" \
             nohup dotnet "$(_dll "$assembly")" --urls "http://127.0.0.1:$port" \
             --contentRoot "$(dirname "$(_dll "$assembly")")" \
             >>"$(_log_file "$name")" 2>&1 </dev/null &

@@ -31,6 +31,27 @@ public sealed class StartupTests(StackFixture stack) : IClassFixture<StackFixtur
     }
 
     [Fact]
+    public void Start_OutsideDevelopmentWithTheDocumentedDevelopmentKey_FailsNamingLikesJwtKey()
+    {
+        using var host = EdgeHost.For(stack, "Production", ("Edge:Jwt:Key", JwtOptions.DevelopmentKey));
+
+        var failure = Assert.ThrowsAny<Exception>(() => host.CreateClient());
+
+        Assert.Contains("LIKES_JWT_KEY", failure.ToString(), StringComparison.Ordinal);
+        Assert.Contains("development key", failure.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_OutsideDevelopmentWithTheDevelopmentKeyAsThePreviousKey_Fails()
+    {
+        using var host = EdgeHost.For(stack, "Production", ("Edge:Jwt:Key", ProductionKey), ("Edge:Jwt:PreviousKey", JwtOptions.DevelopmentKey));
+
+        var failure = Assert.ThrowsAny<Exception>(() => host.CreateClient());
+
+        Assert.Contains("LIKES_JWT_PREVIOUS_KEY", failure.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_OutsideDevelopmentWithJwtKey_AcceptsItsTokensAndRefusesTheDevelopmentKey()
     {
         await using var host = EdgeHost.For(stack, "Production", ("Edge:Jwt:Key", ProductionKey));
