@@ -2,6 +2,7 @@ using Likes.Shared.Configuration;
 using Likes.Shared.Consuming;
 using Likes.Shared.Streams;
 using NATS.Client.JetStream;
+using NATS.Client.KeyValueStore;
 
 namespace Likes.Admin;
 
@@ -20,6 +21,8 @@ public static class StreamProvisioner
         log.WriteLine($"streams: {stream.DeadLetterStreamName} on {stream.DeadLetterSubjectWildcard}");
         await js.CreateOrUpdateStreamAsync(LikesTopology.ReheatStream(stream), ct);
         log.WriteLine($"streams: {stream.ReheatStreamName} on {stream.ReheatSubject}");
+        await new NatsKVContext(js).CreateOrUpdateStoreAsync(LikesTopology.IdempotencyBucket(stream), ct);
+        log.WriteLine($"streams: key-value bucket {stream.IdempotencyBucket}");
         foreach (var worker in LikesTopology.EventConsumers)
         {
             for (var p = 0; p < stream.Partitions; p++)

@@ -23,18 +23,19 @@ public static class NatsGrants
         {
             // Provisions and deletes streams; the tests publish and read anything through it.
             "admin" => new([">"], [">"]),
-            // Publishes events on the partition subjects and reheat requests; calls no JetStream API.
-            "edge" => new([.. Partitions(stream).Select(stream.EventSubject), stream.ReheatSubject], [inbox]),
+            // Publishes events on the partition subjects and reheat requests; claims Idempotency-Keys in their bucket.
+            "edge" => new([.. Partitions(stream).Select(stream.EventSubject), stream.ReheatSubject, .. IdempotencyBucket(stream)], [inbox]),
             // Each asks for rebuilds too: the aggregator for a heavy user's filter, the persister for a cold duplicate.
             "aggregator" or "persister" => new([.. EventConsumer(who.Name, stream), stream.DeadLetterSubject(who.Name), stream.ReheatSubject], [inbox]),
-            "reheater" => new([.. Consumer(stream.ReheatStreamName, LikesTopology.ReheatConsumerName, filter: null)], [inbox]),
+            // Its work queue; and how far the event stream goes, so no rebuild misses what the aggregator applied.
+            "reheater" => new([.. Consumer(stream.ReheatStreamName, LikesTopology.ReheatConsumerName, filter: null), .. ReadStream(stream)], [inbox]),
             _ => new([], []),
         };
     }
 
     /// <summary>
-    /// Its own durable consumer of each partition (create, fetch, ack), and reading the stream itself: a consumer
-    /// taking over a partition reads the events a previous owner held unacked straight from the stream.
+    /// Its own durable consumer of each partition (create, fetch, ack), and reading the stream itself: its epoch when a
+    /// partition's loop starts, and the events between what the loop applied and what it was handed.
     /// </summary>
     private static IEnumerable<string> EventConsumer(string worker, StreamOptions stream)
     {
@@ -47,6 +48,23 @@ public static class NatsGrants
             }
         }
 
+        foreach (var subject in ReadStream(stream))
+        {
+            yield return subject;
+        }
+    }
+
+    /// <summary>The Idempotency-Key bucket: opened (its stream's info), written (a key-value put) and read (a direct get).</summary>
+    private static IEnumerable<string> IdempotencyBucket(StreamOptions stream)
+    {
+        yield return $"{Api}.STREAM.INFO.{stream.IdempotencyStreamName}";
+        yield return $"$KV.{stream.IdempotencyBucket}.>";
+        yield return $"{Api}.DIRECT.GET.{stream.IdempotencyStreamName}.>";
+    }
+
+    /// <summary>The event stream's info (its epoch, its last sequence) and its messages, by sequence or partition subject.</summary>
+    private static IEnumerable<string> ReadStream(StreamOptions stream)
+    {
         yield return $"{Api}.STREAM.INFO.{stream.Name}";
         yield return $"{Api}.STREAM.MSG.GET.{stream.Name}";
     }

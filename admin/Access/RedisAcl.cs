@@ -30,7 +30,8 @@ public static class RedisAcl
     {
         var timelines = $"{keyPrefix}t{{*}}";
         var filters = $"{keyPrefix}b{{*}}";
-        var staging = $"{keyPrefix}bn{{*}}";
+        var staging = $"{keyPrefix}bn{{*}}:*";
+        var positions = $"{keyPrefix}applied:aggregator:*";
         var locks = $"{keyPrefix}r{{*}}";
         var counters = $"{keyPrefix}counts:*";
         string[] rules = who.Name switch
@@ -39,18 +40,20 @@ public static class RedisAcl
             // Reads timelines (my-likes pages); the liked-state probe reads a page's timeline and filter in one
             // script and keeps both warm (PEXPIRE GT, its only write there); reads counters and writes back those
             // it had to load (set only if newer; ghosts only where no counter is, in a bucket that expires if new).
-            "edge" => [$"%R~{timelines}", .. Handshake, "+zscore", "+zrange", "+zrangebyscore", "+zrevrangebyscore",
+            "edge" => [$"%R~{timelines}", .. Handshake, "+zrange", "+zrangebyscore", "+zrevrangebyscore",
                 Selector([timelines, filters], ["+zmscore", "+bitfield_ro", "+pexpire", .. Scripts]),
                 Selector([counters], ["+hget", "+hset", "+hsetnx", "+exists", "+pexpire", "+persist", .. Scripts])],
-            // Applies batches to timelines and the filters of heavy users, one script per user.
+            // Applies batches to timelines and the filters of heavy users, one script per user; then how far it applied
+            // the partition (read when a partition's loop starts, written only forward by a script).
             "aggregator" => [$"~{timelines}", $"~{filters}", .. Handshake, .. Scripts,
-                "+zscore", "+zadd", "+zrem", "+zcard", "+zremrangebyrank", "+bitfield", "+pexpire"],
+                "+zrange", "+zadd", "+zrem", "+zcard", "+zremrangebyrank", "+bitfield", "+pexpire",
+                Selector([positions], ["+get", "+set", .. Scripts])],
             // Writes absolute counters, set only if newer; reads where a duplicate like's user timeline starts.
             "persister" => [$"~{counters}", $"%R~{timelines}", .. Handshake, .. Scripts, "+hget", "+hset", "+persist", "+zrange"],
             // Replaces a timeline and its filter whole (the filter written beside it first, then renamed into
             // place); one rebuild per user at a time under a lock key that expires.
             "reheater" => [$"~{timelines}", $"~{filters}", $"~{staging}", .. Handshake, .. Scripts,
-                "+zscore", "+zadd", "+del", "+exists", "+rename", "+pexpire", "+persist", "+getrange",
+                "+zrange", "+zadd", "+del", "+exists", "+rename", "+pexpire", "+persist", "+getrange",
                 Selector([staging], ["+set", "+setex", "+setrange"]),
                 Selector([locks], ["+get", "+set", "+del", .. Scripts])],
             // Reads counters and repairs them only if unchanged.

@@ -12,6 +12,9 @@ public readonly record struct BloomShape(uint Bits, int Hashes, uint Capacity)
 {
     public const int HeaderBytes = 16;
 
+    /// <summary>The header's fields, as bit offsets (what Redis's BITFIELD takes): m, k, capacity, ids inserted.</summary>
+    public const int BitsField = 0, HashesField = 32, CapacityField = 64, InsertedField = 96;
+
     /// <summary>The bit offset of position 0: the bits follow the header.</summary>
     public const long FirstBit = HeaderBytes * 8;
 
@@ -52,24 +55,24 @@ public readonly record struct BloomShape(uint Bits, int Hashes, uint Capacity)
             return false;
         }
 
-        var bits = BinaryPrimitives.ReadUInt32BigEndian(header);
-        var hashes = BinaryPrimitives.ReadUInt32BigEndian(header[4..]);
+        var bits = BinaryPrimitives.ReadUInt32BigEndian(header[(BitsField / 8)..]);
+        var hashes = BinaryPrimitives.ReadUInt32BigEndian(header[(HashesField / 8)..]);
         if (bits == 0 || hashes is 0 or > MaxHashes)
         {
             return false;
         }
 
-        shape = new BloomShape(bits, (int)hashes, BinaryPrimitives.ReadUInt32BigEndian(header[8..]));
-        inserted = BinaryPrimitives.ReadUInt32BigEndian(header[12..]);
+        shape = new BloomShape(bits, (int)hashes, BinaryPrimitives.ReadUInt32BigEndian(header[(CapacityField / 8)..]));
+        inserted = BinaryPrimitives.ReadUInt32BigEndian(header[(InsertedField / 8)..]);
         return true;
     }
 
     /// <summary>Writes the header for this shape with <paramref name="inserted"/> ids.</summary>
     public void Write(Span<byte> header, uint inserted)
     {
-        BinaryPrimitives.WriteUInt32BigEndian(header, Bits);
-        BinaryPrimitives.WriteUInt32BigEndian(header[4..], (uint)Hashes);
-        BinaryPrimitives.WriteUInt32BigEndian(header[8..], Capacity);
-        BinaryPrimitives.WriteUInt32BigEndian(header[12..], inserted);
+        BinaryPrimitives.WriteUInt32BigEndian(header[(BitsField / 8)..], Bits);
+        BinaryPrimitives.WriteUInt32BigEndian(header[(HashesField / 8)..], (uint)Hashes);
+        BinaryPrimitives.WriteUInt32BigEndian(header[(CapacityField / 8)..], Capacity);
+        BinaryPrimitives.WriteUInt32BigEndian(header[(InsertedField / 8)..], inserted);
     }
 }

@@ -53,6 +53,12 @@ public sealed class StreamOptions : ISectionOptions
 
     public string ReheatSubject => $"{SubjectPrefix}.reheat.timeline";
 
+    /// <summary>The key-value bucket of Idempotency-Keys in use: which write each one was sent with.</summary>
+    public string IdempotencyBucket => $"{Name}_IDEMPOTENCY";
+
+    /// <summary>The stream behind <see cref="IdempotencyBucket"/>, as JetStream names a bucket's stream.</summary>
+    public string IdempotencyStreamName => $"KV_{IdempotencyBucket}";
+
     public string EventSubject(int partition) => $"{SubjectPrefix}.events.{partition}";
 
     public string EventSubjectWildcard => $"{SubjectPrefix}.events.*";

@@ -13,7 +13,8 @@ public sealed class ConsumerMetrics
     private readonly Counter _failures;
     private readonly Gauge _pending;
     private readonly Gauge _oldestAge;
-    private readonly Counter _passedOver;
+    private readonly Counter _recovered;
+    private readonly Counter _rewound;
 
     public ConsumerMetrics(WorkerIdentity worker)
     {
@@ -24,12 +25,23 @@ public sealed class ConsumerMetrics
         _applySeconds = Metrics.CreateHistogram(p + "apply_seconds", "Time to apply one batch to the store.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 16) });
         _deadLettered = Metrics.CreateCounter(p + "dead_lettered_total", "Messages sent to the dead-letter subject, by reason.", "reason");
-        _failures = Metrics.CreateCounter(p + "apply_failures_total", "Batches that failed to apply, by kind (transient = a store outage).", "kind");
+        _failures = Metrics.CreateCounter(p + "apply_failures_total",
+            "Attempts at a batch that failed, by kind: unavailable (a store down or timing out), refused (a store refusing for configuration reasons: grants, ACLs, schema, read-only), event (the events themselves).", "kind");
         _pending = Metrics.CreateGauge(p + "consumer_pending", "Events in the stream not yet delivered to this consumer, by partition.", "partition");
         _oldestAge = Metrics.CreateGauge(p + "oldest_unapplied_age_seconds",
             "Age of the oldest event delivered but not yet applied (0 when caught up), by partition.", "partition");
-        _passedOver = Metrics.CreateCounter(p + "events_passed_over_total",
-            "Events the stream server moved this consumer past without delivering them, applied from the stream instead.");
+        _recovered = Metrics.CreateCounter(p + "events_recovered_total",
+            "Events applied from the stream because the server did not deliver them to this consumer, by path: held (a previous owner died holding them), gap (delivered to someone else or passed over), idle (passed over, found after an idle fetch).", "path");
+        _rewound = Metrics.CreateCounter(p + "stream_rewound_total", "Partition loops that found the stream ending below their applied position (a stream that lost its tail).");
+        foreach (var path in Enum.GetNames<RecoveryPath>())
+        {
+            _recovered.WithLabels(path.ToLowerInvariant());
+        }
+
+        foreach (var kind in Enum.GetNames<FailureKind>())
+        {
+            _failures.WithLabels(kind.ToLowerInvariant());
+        }
     }
 
     public void Applied(IReadOnlyList<LikeEvent> events, TimeSpan elapsed)
@@ -49,11 +61,13 @@ public sealed class ConsumerMetrics
         _applySeconds.Observe(elapsed.TotalSeconds);
     }
 
-    public void PassedOver(int events) => _passedOver.Inc(events);
+    public void Recovered(RecoveryPath path, int events) => _recovered.WithLabels(path.ToString().ToLowerInvariant()).Inc(events);
+
+    public void Rewound() => _rewound.Inc();
 
     public void DeadLettered(string reasonKind) => _deadLettered.WithLabels(reasonKind).Inc();
 
-    public void Failed(bool transient) => _failures.WithLabels(transient ? "transient" : "event").Inc();
+    public void Failed(FailureKind kind) => _failures.WithLabels(kind.ToString().ToLowerInvariant()).Inc();
 
     public void Position(int partition, ulong pending, TimeSpan oldestUnapplied)
     {

@@ -9,10 +9,12 @@ public static class ConsumerRegistration
 {
     /// <summary>
     /// Makes this daemon a consumer of the event stream named <paramref name="worker"/>, applying batches
-    /// with <typeparamref name="THandler"/>; readiness includes "the loop made progress recently".
+    /// with <typeparamref name="THandler"/>, which records how far it applied where <typeparamref name="TPositions"/>
+    /// reads it back; readiness includes "the loop made progress recently".
     /// </summary>
-    public static IHostApplicationBuilder AddEventConsumer<THandler>(this IHostApplicationBuilder builder, string worker)
+    public static IHostApplicationBuilder AddEventConsumer<THandler, TPositions>(this IHostApplicationBuilder builder, string worker)
         where THandler : class, IEventBatchHandler
+        where TPositions : class, IAppliedPositions
     {
         var services = builder.Services;
         services.AddSectionOptions<ConsumerOptions>();
@@ -23,6 +25,8 @@ public static class ConsumerRegistration
         services.AddSingleton<ConsumerProgress>();
         services.AddSingleton<DeadLetters>();
         services.AddSingleton<IEventBatchHandler, THandler>();
+        services.TryAddSingleton<TPositions>();
+        services.AddSingleton<IAppliedPositions>(sp => sp.GetRequiredService<TPositions>());
         services.AddHostedService<ConsumerHost>();
         services.AddHealthChecks().AddCheck<ConsumerProgress>("consumer", tags: [ServiceDefaults.ReadyTag]);
         return builder;

@@ -1,10 +1,11 @@
 using Likes.Shared.Events;
+using Likes.Shared.Streams;
 
 namespace Likes.Shared.Consuming;
 
 /// <summary>
-/// Decoded events of one partition, in stream order, handed to a worker's handler. <see cref="LastSequence"/>
-/// is the stream sequence of the last event (0 when unknown): stores record it to know how far they reflect
-/// the stream.
+/// Decoded events of one partition, in stream order, handed to a worker's handler: a contiguous run of the
+/// partition, so applying it leaves each pair as its last event says. <see cref="Position"/> is the stream
+/// position of the run's last event: stores record it with the effects to know how far they reflect the stream.
 /// </summary>
-public sealed record EventBatch(int Partition, IReadOnlyList<LikeEvent> Events, ulong LastSequence = 0);
+public sealed record EventBatch(int Partition, IReadOnlyList<LikeEvent> Events, EventPosition Position);

@@ -4,15 +4,16 @@ using Likes.Shared.Events;
 using Likes.Shared.Streams;
 using Microsoft.Extensions.Logging;
 using NATS.Client.JetStream;
-using NATS.Client.JetStream.Models;
 
 namespace Likes.Shared.Consuming;
 
 /// <summary>
-/// The consumer loop of one partition, the same in every worker: fetch a batch, decode it, hand it to the
-/// handler, ack its last event, record metrics. A store outage is retried with back-off, never acked and
-/// never blamed on an event; an event that fails on its own is dead-lettered after MaxDeliver attempts;
-/// bytes that are not an event are dead-lettered at once. The partition keeps flowing either way.
+/// The consumer loop of one partition, the same in every worker. It owns its position: the stream sequence it
+/// applied, which the worker's handler stores with its effects and <see cref="IAppliedPositions"/> reads back at
+/// start. What the server delivers is checked against that position and the stream itself
+/// (<see cref="CatchUpAsync"/>), so the loop never acks past an event it did not apply, whatever the server's
+/// consumer state says. A store outage is waited out, never acked and never blamed on an event; an event that
+/// fails on its own is dead-lettered after MaxDeliver attempts; bytes that are not an event at once.
 /// </summary>
 public sealed class PartitionConsumer(
     int partition,
@@ -21,94 +22,77 @@ public sealed class PartitionConsumer(
     ConsumerOptions options,
     WorkerIdentity worker,
     IEventBatchHandler handler,
+    IAppliedPositions positions,
     DeadLetters deadLetters,
     ConsumerMetrics metrics,
     ConsumerProgress progress,
     TimeProvider clock,
     ILogger logger)
+    : ConsumerLoop<PartitionConsumer.Session, List<INatsJSMsg<byte[]>>>(progress, partition, new Backoff(options.BackoffInitial, options.BackoffMax), logger)
 {
+    private int Partition => Slot;
+
     /// <summary>Links kept per batch span: enough to follow any sampled request, bounded for large batches.</summary>
     private const int MaxTraceLinks = 64;
 
     /// <summary>
     /// The expiry of a no-wait fetch. The server answers a no-wait fetch at once, so it matters only when the
-    /// connection drops mid-fetch: the client then sends the request again without no-wait, and the server
-    /// holds it as a waiting pull for this long. With the client's default (30 s) the loop sat that long
-    /// inside the fetch after every NATS restart, its partition unapplied. Not lower: the client also ends a
-    /// fetch that hears nothing for this long, and a busy server may take a moment to answer.
+    /// connection drops mid-fetch: the client then sends the request again without no-wait, and the server holds
+    /// it as a waiting pull for this long (the client's default, 30 s, left the Partition unapplied that long).
     /// </summary>
     private static readonly TimeSpan NoWaitExpiry = TimeSpan.FromSeconds(2);
 
-    private readonly Backoff _backoff = new(options.BackoffInitial, options.BackoffMax);
+    private readonly PartitionStream _stream = new(js, stream, partition);
+    private readonly Backoff _outage = new(options.BackoffInitial, options.BackoffMax);
 
-    /// <summary>Highest stream sequence applied by this process; redeliveries at or below it are acked unseen.</summary>
-    private ulong _appliedThrough;
-
-    /// <summary>
-    /// Events a previous owner was delivered and never acked: they count against MaxAckPending until this
-    /// loop's first ack (ack-all) covers them, so fetches ask only for the room left. A fetch asking for more
-    /// would wait for room that never comes while the loop holds its own batch unacked.
-    /// </summary>
-    private int _heldByPrevious;
-
-    /// <summary>The consumer (delivery) sequence of the last message this loop was handed; a jump means deliveries it never saw.</summary>
-    private ulong _lastDelivery;
-
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>An open durable consumer and what the loop knows of the stream behind it.</summary>
+    public sealed class Session(INatsJSConsumer consumer, long epoch, ulong position, int heldByPrevious)
     {
-        INatsJSConsumer? consumer = null;
-        while (!cancellationToken.IsCancellationRequested)
+        public INatsJSConsumer Consumer { get; } = consumer;
+
+        /// <summary>The stream's epoch (<see cref="StreamEpoch"/>): positions of another stream count from 0.</summary>
+        public long Epoch { get; } = epoch;
+
+        /// <summary>The highest stream sequence of the Partition applied: nothing at or below it is applied again.</summary>
+        public ulong Position { get; set; } = position;
+
+        /// <summary>
+        /// Events a previous owner was delivered and never acked: they count against MaxAckPending until the first
+        /// ack (ack-all) covers them, so fetches ask only for the room left.
+        /// </summary>
+        public int HeldByPrevious { get; set; } = heldByPrevious;
+    }
+
+    protected override async Task<Session> OpenAsync(CancellationToken cancellationToken)
+    {
+        var consumer = await js.CreateOrUpdateConsumerAsync(stream.Name, LikesTopology.EventConsumer(stream, options, worker.Name, Partition), cancellationToken);
+        // Read after the consumer exists: a stream created again in between fails the first fetch, and the session with it.
+        var info = (await js.GetStreamAsync(stream.Name, cancellationToken: cancellationToken)).Info;
+        var epoch = StreamEpoch.Of(info);
+        var position = (await positions.ReadAsync(Partition, cancellationToken)).In(epoch);
+        if (position > info.State.LastSeq)
         {
-            try
-            {
-                if (consumer is null)
-                {
-                    consumer = await js.CreateOrUpdateConsumerAsync(
-                        stream.Name, LikesTopology.EventConsumer(stream, options, worker.Name, partition), cancellationToken);
-                    ConsumerLog.Consuming(logger, partition, worker.DurableName(partition));
-                    _heldByPrevious = (int)consumer.Info.NumAckPending;
-                    _lastDelivery = consumer.Info.Delivered.ConsumerSeq;
-                    _appliedThrough = Math.Max(_appliedThrough, consumer.Info.AckFloor.StreamSeq);
-                    await ApplyHeldAsync(consumer.Info, cancellationToken);
-                }
-
-                var messages = await FetchAsync(consumer, cancellationToken);
-                progress.Progressed(partition);
-                if (messages.Count == 0)
-                {
-                    metrics.Position(partition, 0, TimeSpan.Zero);
-                    await ApplyPassedOverAsync(consumer, cancellationToken);
-                    continue;
-                }
-
-                await ProcessAsync(messages, cancellationToken);
-                _backoff.Reset();
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                var delay = _backoff.Next();
-                progress.Failing(partition, $"stream unavailable: {ex.GetType().Name}");
-                ConsumerLog.StreamUnavailable(logger, ex, partition, delay.TotalMilliseconds);
-                consumer = null;
-                await DelayAsync(delay, cancellationToken);
-            }
+            // The stream lost its tail (a single server's store behind what it acknowledged). The edge refuses writes
+            // stored under the sequences it hands out again (503); applying nothing at or below the position agrees.
+            metrics.Rewound();
+            ConsumerLog.StreamRewound(Logger, Partition, position, info.State.LastSeq);
         }
+
+        ConsumerLog.Consuming(Logger, Partition, worker.DurableName(Partition), position);
+        return new Session(consumer, epoch, position, (int)consumer.Info.NumAckPending);
     }
 
     /// <summary>
-    /// Takes what is waiting, up to a batch. When nothing is, waits for the first event, lets the batch
-    /// window gather more, then takes those: low latency when quiet, full batches under load. A fetch is
-    /// never abandoned half-read, which would leave delivered events behind the batch and break order.
+    /// Takes what is waiting, up to a batch. When nothing is, waits for the first event, lets the batch window
+    /// gather more, then takes those: low latency when quiet, full batches under load. A fetch is never abandoned
+    /// half-read, which would leave delivered events behind the batch.
     /// </summary>
-    private async Task<List<INatsJSMsg<byte[]>>> FetchAsync(INatsJSConsumer consumer, CancellationToken ct)
+    protected override async Task<List<INatsJSMsg<byte[]>>> FetchAsync(Session session, CancellationToken stopping)
     {
-        var room = (int)Math.Max(1, Math.Min(options.BatchSize, consumer.Info.Config.MaxAckPending - _heldByPrevious));
+        var consumer = session.Consumer;
+        var room = (int)Math.Max(1, Math.Min(options.BatchSize, consumer.Info.Config.MaxAckPending - session.HeldByPrevious));
         var batch = new List<INatsJSMsg<byte[]>>(room);
-        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = room, Expires = NoWaitExpiry }, cancellationToken: ct))
+        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = room, Expires = NoWaitExpiry }, cancellationToken: stopping))
         {
             batch.Add(msg);
         }
@@ -118,7 +102,7 @@ public sealed class PartitionConsumer(
             return batch;
         }
 
-        await foreach (var msg in consumer.FetchAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = 1, Expires = options.IdleFetch }, cancellationToken: ct))
+        await foreach (var msg in consumer.FetchAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = 1, Expires = options.IdleFetch }, cancellationToken: stopping))
         {
             batch.Add(msg);
         }
@@ -130,10 +114,10 @@ public sealed class PartitionConsumer(
 
         if (options.BatchWindow > TimeSpan.Zero)
         {
-            await Task.Delay(options.BatchWindow, clock, ct);
+            await Task.Delay(options.BatchWindow, clock, stopping);
         }
 
-        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = room - 1, Expires = NoWaitExpiry }, cancellationToken: ct))
+        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = room - 1, Expires = NoWaitExpiry }, cancellationToken: stopping))
         {
             batch.Add(msg);
         }
@@ -141,279 +125,179 @@ public sealed class PartitionConsumer(
         return batch;
     }
 
-    private async Task ProcessAsync(List<INatsJSMsg<byte[]>> messages, CancellationToken ct)
+    protected override bool IsEmpty(List<INatsJSMsg<byte[]>> batch) => batch.Count == 0;
+
+    /// <summary>
+    /// Nothing was delivered for an idle fetch: events of the Partition stored longer ago than that, above the
+    /// position, are events the server passed over (moved the consumer past without delivering them).
+    /// </summary>
+    protected override Task IdleAsync(Session session, CancellationToken stopping, CancellationToken abort)
     {
-        await ApplyUnseenAsync(messages[0], ct);
-        _lastDelivery = Math.Max(_lastDelivery, messages[^1].Metadata?.Sequence.Consumer ?? 0);
-        var events = new List<Received>(messages.Count);
-        var rejected = new List<DeadLetter>();
-        var skipped = 0;
-        foreach (var msg in messages)
+        metrics.Position(Partition, 0, TimeSpan.Zero);
+        return CatchUpAsync(session, before: null, RecoveryPath.Idle, stopping, abort);
+    }
+
+    protected override async Task ApplyAsync(Session session, List<INatsJSMsg<byte[]>> batch, CancellationToken stopping, CancellationToken abort)
+    {
+        var fresh = batch.FindIndex(m => Sequence(m) > session.Position);
+        if (fresh < 0)
         {
-            var sequence = msg.Metadata?.Sequence.Stream ?? 0;
-            if (sequence != 0 && sequence <= _appliedThrough && msg.Metadata?.NumDelivered == 1)
+            // Redelivered, all of it, and applied before: acked without applying anything twice.
+            ConsumerLog.SkippedRedelivered(Logger, batch.Count, Partition, session.Position);
+            return;
+        }
+
+        await CatchUpAsync(session, Sequence(batch[fresh]), session.HeldByPrevious > 0 ? RecoveryPath.Held : RecoveryPath.Gap, stopping, abort);
+        var run = new List<StreamEvent>(batch.Count - fresh);
+        for (var i = fresh; i < batch.Count; i++)
+        {
+            var m = batch[i];
+            run.Add(new StreamEvent(Sequence(m), m.Subject, m.Data ?? [], m.Metadata?.Timestamp ?? clock.GetUtcNow(), TraceOf(m.Headers)));
+        }
+
+        await ApplyRunAsync(session, run, stopping, abort);
+    }
+
+    protected override async Task AckAsync(Session session, List<INatsJSMsg<byte[]>> batch, CancellationToken abort)
+    {
+        // Ack-all: the last event acks the batch, and whatever came before it in the Partition, all applied now.
+        await batch[^1].AckAsync(cancellationToken: abort);
+        session.HeldByPrevious = 0;
+    }
+
+    protected override void Record(Session session, List<INatsJSMsg<byte[]>> batch)
+    {
+        var last = batch[^1].Metadata;
+        var pending = last?.NumPending ?? 0;
+        metrics.Position(Partition, pending, pending == 0 ? TimeSpan.Zero : clock.GetUtcNow() - (last?.Timestamp ?? clock.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// The one place the loop reads the stream itself: the Partition's events above the position and below
+    /// <paramref name="before"/> (the first event delivered above the position), or, after an idle fetch, those
+    /// stored before it began. Such events were delivered to someone else (a previous owner that died holding
+    /// them: <see cref="RecoveryPath.Held"/>) or not at all (<see cref="RecoveryPath.Gap"/>,
+    /// <see cref="RecoveryPath.Idle"/>): they are applied first, in order, a batch at a time.
+    /// </summary>
+    private async Task CatchUpAsync(Session session, ulong? before, RecoveryPath path, CancellationToken stopping, CancellationToken abort)
+    {
+        if (before is { } b && b == session.Position + 1)
+        {
+            return;
+        }
+
+        var storedBefore = clock.GetUtcNow() - options.IdleFetch;
+        while (true)
+        {
+            var run = await _stream.ReadAsync(session.Position, before, storedBefore, options.BatchSize, abort);
+            if (run.Count == 0)
             {
-                // A first delivery at or below what this process applied: the stream's sequence went back (a
-                // restarted server that lost its empty stream's state). New events, never to be skipped.
-                _appliedThrough = sequence - 1;
+                return;
             }
 
-            if (sequence != 0 && sequence <= _appliedThrough)
-            {
-                skipped++;
-                continue;
-            }
+            metrics.Recovered(path, run.Count);
+            ConsumerLog.AppliedFromStream(Logger, path == RecoveryPath.Held ? LogLevel.Warning : LogLevel.Error, run.Count, Partition, run[^1].Sequence, path.ToString(), worker.DurableName(Partition));
+            await ApplyRunAsync(session, run, stopping, abort);
+        }
+    }
 
-            var payload = msg.Data ?? [];
-            if (LikeEventCodec.TryDecode(payload, out var e, out var reason))
+    /// <summary>
+    /// Applies a contiguous run of the Partition's events above the position: what does not decode is dead-lettered
+    /// first (so the position never passes a letter not yet set aside), the rest goes to the handler as one batch.
+    /// </summary>
+    private async Task ApplyRunAsync(Session session, List<StreamEvent> run, CancellationToken stopping, CancellationToken abort)
+    {
+        var events = new List<(StreamEvent Source, LikeEvent Event)>(run.Count);
+        foreach (var e in run)
+        {
+            if (LikeEventCodec.TryDecode(e.Payload.Span, out var decoded, out var reason))
             {
-                events.Add(new Received(e, msg.Subject, sequence, payload, TraceOf(msg.Headers)));
+                events.Add((e, decoded));
             }
             else
             {
-                rejected.Add(new DeadLetter(payload, msg.Subject, sequence, "undecodable", reason));
+                await DeadLetterAsync(new DeadLetter(e.Payload.ToArray(), e.Subject, e.Sequence, "undecodable", reason), abort);
             }
-        }
-
-        if (skipped > 0)
-        {
-            ConsumerLog.SkippedRedelivered(logger, skipped, partition, _appliedThrough);
-        }
-
-        var first = messages[0].Metadata?.Timestamp ?? clock.GetUtcNow();
-        if (events.Count > 0)
-        {
-            await ApplyAsync(events, rejected, first, ct);
-        }
-
-        foreach (var letter in rejected)
-        {
-            await deadLetters.PublishAsync(letter, ct);
-            ConsumerLog.DeadLettered(logger, letter.Sequence, partition, letter.Kind, letter.Reason);
-        }
-
-        // Applied now, so a redelivery after a failed ack is skipped, not applied twice.
-        var last = messages[^1];
-        _appliedThrough = Math.Max(_appliedThrough, last.Metadata?.Sequence.Stream ?? 0);
-        await last.AckAsync(cancellationToken: ct);
-        _heldByPrevious = 0;
-        var pending = last.Metadata?.NumPending ?? 0;
-        metrics.Position(partition, pending, pending == 0 ? TimeSpan.Zero : clock.GetUtcNow() - (last.Metadata?.Timestamp ?? clock.GetUtcNow()));
-        progress.Progressed(partition);
-    }
-
-    /// <summary>
-    /// Applies, first, the events a previous owner of the partition was delivered but never acked (it died
-    /// mid-batch). When they are fewer than MaxAckPending, JetStream delivers newer events before it
-    /// redelivers them, and the ack-all of those newer events would ack them unapplied. So they are read
-    /// straight from the stream and applied in order now; their redelivery is then skipped as applied.
-    /// </summary>
-    private async Task ApplyHeldAsync(ConsumerInfo info, CancellationToken ct)
-    {
-        var through = info.Delivered.StreamSeq;
-        var next = Math.Max(info.AckFloor.StreamSeq, _appliedThrough) + 1;
-        if (info.NumAckPending == 0 || next > through)
-        {
-            return;
-        }
-
-        var applied = await ApplyFromStreamAsync(next, through, ct);
-        ConsumerLog.AppliedHeld(logger, applied, partition, through);
-    }
-
-    /// <summary>
-    /// After a fetch that found nothing: applies the events of this partition the server moved the consumer past
-    /// without delivering them. nats-server 2.9 was seen to do that after a restart: every consumer's delivered
-    /// sequence went to the stream's end, pending said 0, and the events in between (still in the stream, unacked)
-    /// never came. An event above what this loop applied, at or below what the server says it delivered, is such an
-    /// event (or one a stray pull request took): it is read from the stream and applied here, in order.
-    /// </summary>
-    private async Task ApplyPassedOverAsync(INatsJSConsumer consumer, CancellationToken ct)
-    {
-        var source = await js.GetStreamAsync(stream.Name, cancellationToken: ct);
-        ulong next;
-        try
-        {
-            next = (await source.GetAsync(new StreamMsgGetRequest { Seq = _appliedThrough + 1, NextBySubj = stream.EventSubject(partition) }, ct)).Message.Seq;
-        }
-        catch (NatsJSApiException ex) when (ex.Error.Code == 404)
-        {
-            return;
-        }
-
-        await consumer.RefreshAsync(ct);
-        var delivered = consumer.Info.Delivered.StreamSeq;
-        if (next > delivered)
-        {
-            return;
-        }
-
-        var applied = await ApplyFromStreamAsync(next, delivered, ct);
-        metrics.PassedOver(applied);
-        ConsumerLog.AppliedPassedOver(logger, applied, partition, delivered, worker.DurableName(partition));
-    }
-
-    /// <summary>
-    /// Applies, before a fetched batch, the events delivered to someone else since this loop's last batch: a
-    /// pull request of a dead owner can outlive it on the server and still be handed events, which the
-    /// batch's ack-all would then ack unapplied. A jump in the delivery sequence shows it; the stream has them.
-    /// </summary>
-    private async Task ApplyUnseenAsync(INatsJSMsg<byte[]> first, CancellationToken ct)
-    {
-        if (first.Metadata is not { } m || m.Sequence.Consumer <= _lastDelivery + 1 || m.Sequence.Stream <= _appliedThrough + 1)
-        {
-            return;
-        }
-
-        var through = m.Sequence.Stream - 1;
-        var applied = await ApplyFromStreamAsync(_appliedThrough + 1, through, ct);
-        ConsumerLog.AppliedHeld(logger, applied, partition, through);
-    }
-
-    /// <summary>
-    /// Reads this partition's events in [<paramref name="next"/>, <paramref name="through"/>] straight from the stream
-    /// and applies them in order; returns how many there were.
-    /// </summary>
-    private async Task<int> ApplyFromStreamAsync(ulong next, ulong through, CancellationToken ct)
-    {
-        var source = await js.GetStreamAsync(stream.Name, cancellationToken: ct);
-        var events = new List<Received>();
-        var rejected = new List<DeadLetter>();
-        DateTimeOffset? first = null;
-        while (next <= through)
-        {
-            StoredMessage held;
-            try
-            {
-                held = (await source.GetAsync(new StreamMsgGetRequest { Seq = next, NextBySubj = stream.EventSubject(partition) }, ct)).Message;
-            }
-            catch (NatsJSApiException ex) when (ex.Error.Code == 404)
-            {
-                break;
-            }
-
-            if (held.Seq > through)
-            {
-                break;
-            }
-
-            first ??= held.Time;
-            var payload = held.Data.ToArray();
-            if (LikeEventCodec.TryDecode(payload, out var e, out var reason))
-            {
-                events.Add(new Received(e, held.Subject, held.Seq, payload, null));
-            }
-            else
-            {
-                rejected.Add(new DeadLetter(payload, held.Subject, held.Seq, "undecodable", reason));
-            }
-
-            next = held.Seq + 1;
         }
 
         if (events.Count > 0)
         {
-            await ApplyAsync(events, rejected, first ?? clock.GetUtcNow(), ct);
+            using var activity = StartBatchActivity(run);
+            await ApplyBatchAsync(session, events, run[0].StoredAt, stopping, abort);
         }
 
-        foreach (var letter in rejected)
-        {
-            await deadLetters.PublishAsync(letter, ct);
-            ConsumerLog.DeadLettered(logger, letter.Sequence, partition, letter.Kind, letter.Reason);
-        }
-
-        _appliedThrough = Math.Max(_appliedThrough, through);
-        return events.Count + rejected.Count;
+        session.Position = run[^1].Sequence;
     }
 
-    /// <summary>Applies the batch; on a store outage retries it whole; on an event's own failure isolates the culprit.</summary>
-    private async Task ApplyAsync(List<Received> events, List<DeadLetter> rejected, DateTimeOffset firstStoredAt, CancellationToken ct)
+    /// <summary>Applies the events as one batch; waits out a store outage; when the events themselves fail, one at a time.</summary>
+    private async Task ApplyBatchAsync(Session session, List<(StreamEvent Source, LikeEvent Event)> events, DateTimeOffset firstStoredAt, CancellationToken stopping, CancellationToken abort)
     {
-        var batch = new EventBatch(partition, events.ConvertAll(r => r.Event), events[^1].Sequence);
-        using var activity = StartBatchActivity(events);
+        var batch = new EventBatch(Partition, events.ConvertAll(e => e.Event), new EventPosition(session.Epoch, events[^1].Source.Sequence));
+        if (await TryApplyAsync(batch, firstStoredAt, stopping, abort) is null)
+        {
+            return;
+        }
+
+        ConsumerLog.Isolating(Logger, Partition);
+        foreach (var (source, e) in events)
+        {
+            var single = new EventBatch(Partition, [e], new EventPosition(session.Epoch, source.Sequence));
+            var attempts = new Backoff(options.BackoffInitial, options.BackoffMax);
+            for (var attempt = 1; await TryApplyAsync(single, firstStoredAt, stopping, abort) is { } failure; attempt++)
+            {
+                if (attempt >= options.MaxDeliver)
+                {
+                    await DeadLetterAsync(new DeadLetter(source.Payload.ToArray(), source.Subject, source.Sequence, "rejected",
+                        $"failed {attempt} times: {failure.GetType().Name}: {failure.Message}"), abort);
+                    break;
+                }
+
+                await Pause.ForAsync(attempts.Next(), stopping, clock);
+                stopping.ThrowIfCancellationRequested();
+            }
+        }
+    }
+
+    /// <summary>Null once the batch is applied; the failure when it failed on its events. A store outage is waited out here.</summary>
+    private async Task<Exception?> TryApplyAsync(EventBatch batch, DateTimeOffset firstStoredAt, CancellationToken stopping, CancellationToken abort)
+    {
         while (true)
         {
             var started = Stopwatch.GetTimestamp();
             try
             {
-                await handler.ApplyAsync(batch, ct);
+                await handler.ApplyAsync(batch, abort);
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 metrics.Applied(batch.Events, elapsed);
-                ConsumerLog.Applied(logger, batch.Events.Count, partition, events[^1].Sequence, elapsed.TotalMilliseconds);
-                return;
+                ConsumerLog.Applied(Logger, batch.Events.Count, Partition, batch.Position.Sequence, elapsed.TotalMilliseconds);
+                _outage.Reset();
+                return null;
             }
-            catch (Exception ex) when (!ct.IsCancellationRequested && TransientFailure.Is(ex))
+            catch (Exception ex) when (!abort.IsCancellationRequested && StoreFailure.Of(ex) is var kind and not FailureKind.Event)
             {
-                await WaitOutOutageAsync(ex, firstStoredAt, ct);
+                var delay = _outage.Next();
+                metrics.Failed(kind);
+                metrics.Unapplied(Partition, clock.GetUtcNow() - firstStoredAt);
+                Progress.Failing(Partition, $"store {(kind == FailureKind.Refused ? "refusing" : "unavailable")}: {ex.GetType().Name}");
+                ConsumerLog.StoreFailing(Logger, ex, Partition, kind.ToString(), _outage.Attempt, delay.TotalMilliseconds);
+                await Pause.ForAsync(delay, stopping, clock);
+                stopping.ThrowIfCancellationRequested();
             }
-            catch (Exception ex) when (!ct.IsCancellationRequested)
+            catch (Exception ex) when (!abort.IsCancellationRequested)
             {
-                metrics.Failed(transient: false);
-                ConsumerLog.Isolating(logger, ex, partition);
-                break;
+                metrics.Failed(FailureKind.Event);
+                return ex;
             }
-        }
-
-        foreach (var one in events)
-        {
-            await ApplyAloneAsync(one, rejected, firstStoredAt, ct);
         }
     }
 
-    private async Task ApplyAloneAsync(Received one, List<DeadLetter> rejected, DateTimeOffset firstStoredAt, CancellationToken ct)
+    private async Task DeadLetterAsync(DeadLetter letter, CancellationToken abort)
     {
-        var single = new EventBatch(partition, [one.Event], one.Sequence);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await handler.ApplyAsync(single, ct);
-                metrics.Applied(single.Events, TimeSpan.Zero);
-                return;
-            }
-            catch (Exception ex) when (!ct.IsCancellationRequested && TransientFailure.Is(ex))
-            {
-                attempt--;
-                await WaitOutOutageAsync(ex, firstStoredAt, ct);
-            }
-            catch (Exception ex) when (!ct.IsCancellationRequested)
-            {
-                metrics.Failed(transient: false);
-                if (attempt >= options.MaxDeliver)
-                {
-                    rejected.Add(new DeadLetter(one.Payload, one.Subject, one.Sequence, "rejected",
-                        $"failed {attempt} times: {ex.GetType().Name}: {ex.Message}"));
-                    return;
-                }
-
-                await DelayAsync(_backoff.Next(), ct);
-            }
-        }
+        await deadLetters.PublishAsync(letter, abort);
+        ConsumerLog.DeadLettered(Logger, letter.Sequence, Partition, letter.Kind, letter.Reason);
     }
 
-    private async Task WaitOutOutageAsync(Exception ex, DateTimeOffset firstStoredAt, CancellationToken ct)
-    {
-        metrics.Failed(transient: true);
-        var delay = _backoff.Next();
-        progress.Failing(partition, $"store unavailable: {ex.GetType().Name}");
-        metrics.Unapplied(partition, clock.GetUtcNow() - firstStoredAt);
-        ConsumerLog.StoreUnavailable(logger, ex, partition, _backoff.Attempt, delay.TotalMilliseconds);
-        await DelayAsync(delay, ct);
-    }
-
-    private async Task DelayAsync(TimeSpan delay, CancellationToken ct)
-    {
-        try
-        {
-            await Task.Delay(delay, clock, ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Shutting down: the caller's loop ends on the token.
-        }
-    }
-
-    private readonly record struct Received(LikeEvent Event, string Subject, ulong Sequence, byte[] Payload, ActivityContext? Trace);
+    private static ulong Sequence(INatsJSMsg<byte[]> msg) => msg.Metadata?.Sequence.Stream ?? 0;
 
     /// <summary>The publisher's trace context, carried in the message headers (W3C traceparent/tracestate).</summary>
     private static ActivityContext? TraceOf(NATS.Client.Core.NatsHeaders? headers)
@@ -431,13 +315,18 @@ public sealed class PartitionConsumer(
     /// A span for one batch, linked to the request spans of the events in it (a batch has many parents, so
     /// links rather than a parent). Handlers' own spans nest under it.
     /// </summary>
-    private Activity? StartBatchActivity(List<Received> events)
+    private Activity? StartBatchActivity(List<StreamEvent> run)
     {
-        var links = events.Where(r => r.Trace is not null).Select(r => new ActivityLink(r.Trace!.Value)).Take(MaxTraceLinks).ToList();
+        if (!LikesTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var links = run.Where(e => e.Trace is not null).Select(e => new ActivityLink(e.Trace!.Value)).Take(MaxTraceLinks).ToList();
         var activity = LikesTelemetry.Source.StartActivity($"{worker.Name} apply batch", ActivityKind.Consumer, parentContext: default, links: links);
         activity?.SetTag("messaging.system", "nats");
-        activity?.SetTag("messaging.destination.name", stream.EventSubject(partition));
-        activity?.SetTag("messaging.batch.message_count", events.Count);
+        activity?.SetTag("messaging.destination.name", stream.EventSubject(Partition));
+        activity?.SetTag("messaging.batch.message_count", run.Count);
         return activity;
     }
 }

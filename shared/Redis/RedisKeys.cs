@@ -16,8 +16,14 @@ public sealed class RedisKeys(string prefix)
     /// <summary>String: the Bloom filter of every content id a heavy user likes (<see cref="Bloom.BloomShape"/> says its layout).</summary>
     public string Bloom(long userId) => $"{prefix}b{{{userId}}}";
 
-    /// <summary>String: a Bloom filter the reheater is writing, renamed onto <see cref="Bloom"/> with the timeline it belongs to.</summary>
-    public string BloomStaging(long userId) => $"{prefix}bn{{{userId}}}";
+    /// <summary>
+    /// String: a Bloom filter one rebuild is writing, renamed onto <see cref="Bloom"/> with the timeline it belongs to.
+    /// Each rebuild stages under its own <paramref name="rebuild"/> token, so two rebuilds of a user never mix their filters.
+    /// </summary>
+    public string BloomStaging(long userId, string rebuild) => $"{prefix}bn{{{userId}}}:{rebuild}";
+
+    /// <summary>String <c>epoch:sequence</c>: how far a worker applied a partition of the event stream (<see cref="Streams.EventPosition"/>).</summary>
+    public string Applied(string worker, int partition) => $"{prefix}applied:{worker}:{partition}";
 
     /// <summary>String: the token of the reheater replica rebuilding this user's timeline (expires on its own).</summary>
     public string RebuildLock(long userId) => $"{prefix}r{{{userId}}}";

@@ -26,7 +26,7 @@ public sealed class TimelinePages(IConnectionMultiplexer redis, RedisKeys keys)
         var top = before is { } b ? b.LikedAtMs : double.PositiveInfinity;
         var take = limit + 1 + PageSlack;
         var batch = db.CreateBatch();
-        var sentinel = batch.SortedSetScoreAsync(key, TimelineStore.Sentinel);
+        var sentinel = batch.SortedSetRangeByRankWithScoresAsync(key, 0, 0);
         var range = batch.SortedSetRangeByScoreWithScoresAsync(key, top, 0, Exclude.Stop, Order.Descending, 0, take);
         var oldest = batch.SortedSetRangeByScoreWithScoresAsync(key, 0, double.PositiveInfinity, Exclude.Start, Order.Ascending, 0, 1);
         batch.Execute();
@@ -63,7 +63,7 @@ public sealed class TimelinePages(IConnectionMultiplexer redis, RedisKeys keys)
             entries.RemoveRange(limit, entries.Count - limit);
         }
 
-        return new TimelinePage(TimelineStore.StateOf(sentinel.Result), entries, hasMore, oldest.Result is [var o] ? (long)o.Score : null);
+        return new TimelinePage(TimelineSentinel.StateOf(sentinel.Result), entries, hasMore, oldest.Result is [var o] ? (long)o.Score : null);
     }
 
     private static List<(long ContentId, long LikedAtMs)> OlderThan(SortedSetEntry[] fetched, (long LikedAtMs, long ContentId)? before)
@@ -71,9 +71,14 @@ public sealed class TimelinePages(IConnectionMultiplexer redis, RedisKeys keys)
         var entries = new List<(long ContentId, long LikedAtMs)>(fetched.Length);
         foreach (var entry in fetched)
         {
+            if (!TimelineSentinel.IsContent(entry.Element))
+            {
+                continue;
+            }
+
             var contentId = long.Parse((string)entry.Element!, CultureInfo.InvariantCulture);
             var at = (long)entry.Score;
-            if (contentId != 0 && (before is not { } c || at < c.LikedAtMs || (at == c.LikedAtMs && contentId < c.ContentId)))
+            if ((before is not { } c || at < c.LikedAtMs || (at == c.LikedAtMs && contentId < c.ContentId)))
             {
                 entries.Add((contentId, at));
             }

@@ -1,9 +1,6 @@
 namespace Likes.Shared;
 
-/// <summary>
-/// What a timeline knows about the user's likes, kept as the score of the sentinel member <c>"0"</c>
-/// (content id 0 never exists, and its tiny score keeps it at rank 0, below every like time).
-/// </summary>
+/// <summary>What a timeline knows about the user's likes, kept in its <see cref="TimelineSentinel"/>.</summary>
 public enum TimelineState
 {
     /// <summary>No timeline in Redis: only PostgreSQL knows.</summary>

@@ -1,6 +1,7 @@
 using Likes.Shared.Configuration;
 using Likes.Shared.Consuming;
 using NATS.Client.JetStream.Models;
+using NATS.Client.KeyValueStore;
 
 namespace Likes.Shared.Streams;
 
@@ -59,6 +60,21 @@ public static class LikesTopology
         MaxAge = TimeSpan.FromMinutes(10),
         MaxMsgs = 1_000_000,
         NumReplicas = o.Replicas,
+    };
+
+    /// <summary>
+    /// The write each Idempotency-Key was first sent with, per user, kept a minute longer than the stream's duplicate
+    /// window (inside it, a retry is deduplicated by message id; a key reused for another write is refused).
+    /// </summary>
+    public static NatsKVConfig IdempotencyBucket(StreamOptions o) => new(o.IdempotencyBucket)
+    {
+        Description = "The write each Idempotency-Key was sent with, while the event stream deduplicates it.",
+        History = 1,
+        MaxAge = o.DuplicateWindow + TimeSpan.FromMinutes(1),
+        MaxValueSize = 256,
+        MaxBytes = Math.Max(o.MaxBytes / 16, 1L << 20),
+        Storage = NatsKVStorageType.File,
+        NumberOfReplicas = o.Replicas,
     };
 
     /// <summary>One durable consumer shared by every reheater replica: each request goes to one of them.</summary>

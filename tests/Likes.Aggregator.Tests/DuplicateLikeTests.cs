@@ -11,6 +11,7 @@ public class DuplicateLikeTests(StackFixture fixture) : IClassFixture<StackFixtu
 {
     private readonly EventPublisher _publisher = new(fixture.JetStream, fixture.Stream);
     private readonly TimelineReader _reader = new(fixture);
+    private readonly Batches _batches = new();
 
     [Fact]
     public async Task LikeTwice_ThroughTheStream_KeepsOneMemberWithTheFirstLikesTime()
@@ -34,7 +35,7 @@ public class DuplicateLikeTests(StackFixture fixture) : IClassFixture<StackFixtu
         var first = _publisher.Like(202, 32);
         var second = _publisher.Like(202, 32);
 
-        await handler.ApplyAsync(new EventBatch(0, [first, second]), CancellationToken.None);
+        await handler.ApplyAsync(_batches.Next(first, second), CancellationToken.None);
 
         Assert.Equal([(32L, first.AcceptedAtMs)], await _reader.LikesAsync(202));
     }
@@ -47,8 +48,8 @@ public class DuplicateLikeTests(StackFixture fixture) : IClassFixture<StackFixtu
         var first = _publisher.Like(203, 33);
         var second = _publisher.Like(203, 33);
 
-        await handler.ApplyAsync(new EventBatch(0, [first]), CancellationToken.None);
-        await handler.ApplyAsync(new EventBatch(0, [second]), CancellationToken.None);
+        await handler.ApplyAsync(_batches.Next(first), CancellationToken.None);
+        await handler.ApplyAsync(_batches.Next(second), CancellationToken.None);
 
         Assert.Equal([(33L, first.AcceptedAtMs)], await _reader.LikesAsync(203));
     }
@@ -63,8 +64,8 @@ public class DuplicateLikeTests(StackFixture fixture) : IClassFixture<StackFixtu
         var relike = _publisher.Like(204, 34);
         var again = _publisher.Like(204, 34);
 
-        await handler.ApplyAsync(new EventBatch(0, [original]), CancellationToken.None);
-        await handler.ApplyAsync(new EventBatch(0, [unlike, relike, again]), CancellationToken.None);
+        await handler.ApplyAsync(_batches.Next(original), CancellationToken.None);
+        await handler.ApplyAsync(_batches.Next(unlike, relike, again), CancellationToken.None);
 
         Assert.Equal([(34L, relike.AcceptedAtMs)], await _reader.LikesAsync(204));
     }

@@ -24,12 +24,12 @@ public class RedeliveryTests(StackFixture fixture) : IClassFixture<StackFixture>
         model.Apply(earlier);
         model.Apply(batch);
 
-        await handler.ApplyAsync(new EventBatch(0, earlier), CancellationToken.None);
-        await handler.ApplyAsync(new EventBatch(0, batch), CancellationToken.None);
+        await handler.ApplyAsync(Batches.At(60, earlier), CancellationToken.None);
+        await handler.ApplyAsync(Batches.At(460, batch), CancellationToken.None);
         var reader = new TimelineReader(fixture);
         await reader.AssertHoldsAsync(model);
 
-        await handler.ApplyAsync(new EventBatch(0, batch), CancellationToken.None);
+        await handler.ApplyAsync(Batches.At(460, batch), CancellationToken.None);
         await reader.AssertHoldsAsync(model);
     }
 
@@ -47,10 +47,11 @@ public class RedeliveryTests(StackFixture fixture) : IClassFixture<StackFixture>
         model.Apply(events);
 
         // Delivered as 0..400, crashed before the ack, redelivered from 150 in batches of 100.
-        await handler.ApplyAsync(new EventBatch(0, events[..400]), CancellationToken.None);
+        await handler.ApplyAsync(Batches.At(400, events[..400]), CancellationToken.None);
+        var through = 150UL;
         foreach (var chunk in events[150..].Chunk(100))
         {
-            await handler.ApplyAsync(new EventBatch(0, chunk), CancellationToken.None);
+            await handler.ApplyAsync(Batches.At(through += (ulong)chunk.Length, chunk), CancellationToken.None);
         }
 
         await new TimelineReader(fixture).AssertHoldsAsync(model);

@@ -18,13 +18,13 @@ public sealed class TimelineReader(StackFixture fixture)
     {
         var entries = await Db.SortedSetRangeByRankWithScoresAsync(Keys.Timeline(userId));
         return [.. entries
-            .Where(e => e.Element != TimelineStore.Sentinel)
+            .Where(e => TimelineSentinel.IsContent(e.Element))
             .Select(e => (long.Parse((string)e.Element!, CultureInfo.InvariantCulture), (long)e.Score))
             .OrderBy(e => e.Item1)];
     }
 
     public async Task<TimelineState> StateAsync(long userId)
-        => TimelineStore.StateOf(await Db.SortedSetScoreAsync(Keys.Timeline(userId), TimelineStore.Sentinel));
+        => TimelineSentinel.StateOf(await Db.SortedSetRangeByRankWithScoresAsync(Keys.Timeline(userId), 0, 0));
 
     /// <summary>Members including the sentinel.</summary>
     public Task<long> CardinalityAsync(long userId) => Db.SortedSetLengthAsync(Keys.Timeline(userId));
@@ -33,7 +33,10 @@ public sealed class TimelineReader(StackFixture fixture)
 
     /// <summary>Puts a sentinel in place as the reheater does after a rebuild (Complete) before any event.</summary>
     public Task SeedStateAsync(long userId, TimelineState state)
-        => Db.SortedSetAddAsync(Keys.Timeline(userId), TimelineStore.Sentinel, TimelineStore.SentinelScore(state, 0));
+    {
+        var sentinel = new TimelineSentinel(0, 0, state);
+        return Db.SortedSetAddAsync(Keys.Timeline(userId), sentinel.Member, sentinel.Score);
+    }
 
     /// <summary>Fails, naming every differing user with both sides, unless each timeline holds exactly what the model says.</summary>
     public async Task AssertHoldsAsync(TimelineModel model)

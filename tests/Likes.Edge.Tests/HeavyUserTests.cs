@@ -42,7 +42,7 @@ public sealed class HeavyUserTests(ColdStackFixture stack) : IClassFixture<ColdS
             },
             f => f is not null, TimeSpan.FromSeconds(30), "filter built");
         Assert.Equal((uint)liked.Count, filter!.Inserted);
-        Assert.Equal(TimelineState.Truncated, TimelineStore.StateOf(await stack.Redis.GetDatabase().SortedSetScoreAsync(stack.Store.Keys.Timeline(user), TimelineStore.Sentinel)));
+        Assert.Equal(TimelineState.Truncated, TimelineSentinel.StateOf(await stack.Redis.GetDatabase().SortedSetRangeByRankWithScoresAsync(stack.Store.Keys.Timeline(user), 0, 0)));
 
         var oldest = liked.Take(Extra).ToArray();
         Assert.All((await stack.Client.FeedStateOkAsync(token, oldest)).Items, i => Assert.True(i.Liked, $"{i.ContentId} liked"));

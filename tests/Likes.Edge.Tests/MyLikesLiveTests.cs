@@ -26,7 +26,7 @@ public sealed class MyLikesLiveTests(SmallTimelineStackFixture stack) : IClassFi
         var timeline = stack.Redis.GetDatabase();
         var key = stack.Store.Keys.Timeline(user);
         await Eventually.UntilAsync(async () => await timeline.SortedSetLengthAsync(key) == SmallTimelineStackFixture.TimelineSize + 1, TimeSpan.FromSeconds(20), "the timeline trimmed to N");
-        Assert.NotEqual(TimelineState.Complete, TimelineStore.StateOf(await timeline.SortedSetScoreAsync(key, TimelineStore.Sentinel)));
+        Assert.NotEqual(TimelineState.Complete, TimelineSentinel.StateOf(await timeline.SortedSetRangeByRankWithScoresAsync(key, 0, 0)));
 
         var pages = await stack.Client.AllMyLikesAsync(token, 7);
 

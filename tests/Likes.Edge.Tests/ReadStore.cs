@@ -51,7 +51,7 @@ public sealed class ReadStore(StackFixture stack)
 
     /// <summary>Writes a timeline as the reheater would (state, newest likes).</summary>
     public Task TimelineAsync(long userId, TimelineState state, IEnumerable<(long ContentId, long LikedAtMs)> newest)
-        => new TimelineStore(stack.Redis, Keys, Microsoft.Extensions.Options.Options.Create(new TimelineOptions())).ReplaceAsync(userId, 0, state, [.. newest]);
+        => new TimelineStore(stack.Redis, Keys, Microsoft.Extensions.Options.Options.Create(new TimelineOptions())).ReplaceAsync(userId, default, state, [.. newest]);
 
     /// <summary>Writes a Bloom filter of <paramref name="liked"/> as the reheater would, sized for <paramref name="capacity"/> ids.</summary>
     public async Task FilterAsync(long userId, IEnumerable<long> liked, int capacity = 1000)

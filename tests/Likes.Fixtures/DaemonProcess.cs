@@ -56,6 +56,18 @@ public sealed class DaemonProcess : IAsyncDisposable
         return daemon;
     }
 
+    /// <summary>SIGTERM, as Kubernetes stops a pod: the daemon shuts down gracefully. Returns once it exited.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(deadline.Token);
+    }
+
     /// <summary>SIGKILL: no shutdown hooks, no final ack, exactly like a crashed pod.</summary>
     public async Task KillAsync()
     {

@@ -54,6 +54,9 @@ public class StackFixture : IAsyncLifetime
 
     public NpgsqlDataSource Postgres { get; private set; } = null!;
 
+    /// <summary>Messages in this slice's dead-letter stream: a like set aside there is a like not applied.</summary>
+    public async Task<ulong> DeadLetterCountAsync() => (ulong)(await JetStream.GetStreamAsync(Stream.DeadLetterStreamName)).Info.State.Messages;
+
     /// <summary>Configuration for a host under test, pointing every store at this fixture's slice.</summary>
     public virtual Dictionary<string, string?> Configuration() => new()
     {
@@ -100,6 +103,7 @@ public class StackFixture : IAsyncLifetime
             await JetStream.DeleteStreamAsync(Stream.Name);
             await JetStream.DeleteStreamAsync(Stream.DeadLetterStreamName);
             await JetStream.DeleteStreamAsync(Stream.ReheatStreamName);
+            await JetStream.DeleteStreamAsync(Stream.IdempotencyStreamName);
         }
         catch (NatsJSApiException)
         {
@@ -123,7 +127,19 @@ public class StackFixture : IAsyncLifetime
         await using var others = admin.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = @db AND usename <> current_user");
         others.Parameters.AddWithValue("db", Database);
         await Eventually.UntilAsync(async () => (long)(await others.ExecuteScalarAsync())!, n => n == 0, TimeSpan.FromSeconds(10), "daemon sessions gone");
-        await using var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)");
-        await drop.ExecuteNonQueryAsync();
+        // An autovacuum worker of the fresh tables can still be there; FORCE may not end it, but it ends on its own.
+        await Eventually.UntilAsync(async () =>
+        {
+            try
+            {
+                await using var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)");
+                await drop.ExecuteNonQueryAsync();
+                return true;
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(30), "the test database dropped");
     }
 }

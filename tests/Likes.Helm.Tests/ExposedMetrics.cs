@@ -86,7 +86,8 @@ public static class ExposedMetrics
         new($"likes_{worker}_apply_failures_total", MetricType.Counter, worker, "kind"),
         new($"likes_{worker}_consumer_pending", MetricType.Gauge, worker, "partition"),
         new($"likes_{worker}_oldest_unapplied_age_seconds", MetricType.Gauge, worker, "partition"),
-        new($"likes_{worker}_events_passed_over_total", MetricType.Counter, worker),
+        new($"likes_{worker}_events_recovered_total", MetricType.Counter, worker, "path"),
+        new($"likes_{worker}_stream_rewound_total", MetricType.Counter, worker),
         new($"likes_{worker}_dependency_up", MetricType.Gauge, worker, "dependency"),
     ];
 }

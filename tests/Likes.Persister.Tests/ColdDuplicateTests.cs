@@ -16,6 +16,7 @@ public class ColdDuplicateTests(StackFixture stack) : IClassFixture<StackFixture
     private DaemonHost _persister = null!;
     private EventPublisher _events = null!;
     private TimelineStore _timelines = null!;
+    private readonly Batches _batches = new();
 
     public async Task InitializeAsync()
     {
@@ -37,7 +38,7 @@ public class ColdDuplicateTests(StackFixture stack) : IClassFixture<StackFixture
     {
         await using var requests = await stack.Nats.SubscribeCoreAsync<string>(stack.Stream.ReheatSubject);
         await stack.Nats.PingAsync();
-        await _persister.Services.GetRequiredService<IEventBatchHandler>().ApplyAsync(new EventBatch(0, events), CancellationToken.None);
+        await _persister.Services.GetRequiredService<IEventBatchHandler>().ApplyAsync(_batches.Next(events), CancellationToken.None);
 
         var seen = new Dictionary<string, string>();
         using var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(1));
@@ -62,7 +63,7 @@ public class ColdDuplicateTests(StackFixture stack) : IClassFixture<StackFixture
         const long missing = 301, partial = 302;
         await LikedLongAgoAsync(missing, 1, 2);
         await LikedLongAgoAsync(partial, 1);
-        await _timelines.ReplaceAsync(partial, 0, TimelineState.Partial, [(9, Old + 5)]);
+        await _timelines.ReplaceAsync(partial, default, TimelineState.Partial, [(9, Old + 5)]);
 
         var requests = await RequestsAfterAsync(_events.Like(missing, 1), _events.Like(missing, 2), _events.Like(partial, 1));
 
@@ -75,8 +76,8 @@ public class ColdDuplicateTests(StackFixture stack) : IClassFixture<StackFixture
         const long cold = 311, hot = 312;
         await LikedLongAgoAsync(cold, 1);
         await LikedLongAgoAsync(hot, 1);
-        await _timelines.ReplaceAsync(cold, 0, TimelineState.Truncated, [(5, Old + 1000)]);
-        await _timelines.ReplaceAsync(hot, 0, TimelineState.Truncated, [(1, Old), (5, Old - 1000)]);
+        await _timelines.ReplaceAsync(cold, default, TimelineState.Truncated, [(5, Old + 1000)]);
+        await _timelines.ReplaceAsync(hot, default, TimelineState.Truncated, [(1, Old), (5, Old - 1000)]);
 
         var requests = await RequestsAfterAsync(_events.Like(cold, 1), _events.Like(hot, 1));
 
@@ -88,7 +89,7 @@ public class ColdDuplicateTests(StackFixture stack) : IClassFixture<StackFixture
     {
         const long complete = 321, fresh = 322;
         await LikedLongAgoAsync(complete, 1);
-        await _timelines.ReplaceAsync(complete, 0, TimelineState.Complete, [(1, Old)]);
+        await _timelines.ReplaceAsync(complete, default, TimelineState.Complete, [(1, Old)]);
 
         var requests = await RequestsAfterAsync(_events.Like(complete, 1), _events.Like(fresh, 1));
 
@@ -99,12 +100,12 @@ public class ColdDuplicateTests(StackFixture stack) : IClassFixture<StackFixture
     public async Task ADuplicateLike_KeepsTheFirstLikesTime_AndMovesNoCount()
     {
         const long user = 331;
-        await _persister.Services.GetRequiredService<IEventBatchHandler>().ApplyAsync(new EventBatch(0, [_events.Like(user, 77)]), CancellationToken.None);
+        await _persister.Services.GetRequiredService<IEventBatchHandler>().ApplyAsync(_batches.Next(_events.Like(user, 77)), CancellationToken.None);
         await using var c = await stack.Postgres.OpenConnectionAsync();
         var before = await c.QuerySingleAsync<(DateTime, long, long)>(
             "SELECT l.created_at, k.like_count, k.version FROM likes l JOIN content_like_counts k USING (content_id) WHERE user_id = @user", new { user });
 
-        await _persister.Services.GetRequiredService<IEventBatchHandler>().ApplyAsync(new EventBatch(0, [_events.Like(user, 77)]), CancellationToken.None);
+        await _persister.Services.GetRequiredService<IEventBatchHandler>().ApplyAsync(_batches.Next(_events.Like(user, 77)), CancellationToken.None);
 
         Assert.Equal(before, await c.QuerySingleAsync<(DateTime, long, long)>(
             "SELECT l.created_at, k.like_count, k.version FROM likes l JOIN content_like_counts k USING (content_id) WHERE user_id = @user", new { user }));

@@ -14,6 +14,7 @@ public class PersisterTests(StackFixture stack) : IClassFixture<StackFixture>, I
     private DaemonHost _persister = null!;
     private EventPublisher _events = null!;
     private RedisKeys _keys = null!;
+    private readonly Batches _batches = new();
 
     public async Task InitializeAsync()
     {
@@ -66,11 +67,9 @@ public class PersisterTests(StackFixture stack) : IClassFixture<StackFixture>, I
     public async Task ReplayingACommittedBatch_ChangesNothing()
     {
         var handler = _persister.Services.GetRequiredService<IEventBatchHandler>();
-        var batch = new EventBatch(0,
-        [
+        var batch = _batches.Next(
             _events.Like(1, 900), _events.Like(2, 900), _events.Like(3, 900),
-            _events.Unlike(2, 900), _events.Like(1, 901),
-        ]);
+            _events.Unlike(2, 900), _events.Like(1, 901));
 
         await handler.ApplyAsync(batch, CancellationToken.None);
         var pairs = await TruthQueries.LikedPairsAsync(stack.Postgres);
@@ -93,13 +92,13 @@ public class PersisterTests(StackFixture stack) : IClassFixture<StackFixture>, I
         var handler = _persister.Services.GetRequiredService<IEventBatchHandler>();
         var first = _events.Like(21, 970);
         var repeated = _events.Like(21, 970);
-        await handler.ApplyAsync(new EventBatch(0, [first, repeated]), CancellationToken.None);
+        await handler.ApplyAsync(_batches.Next(first, repeated), CancellationToken.None);
         Assert.Equal(first.AcceptedAtMs, await LikedAtAsync(21, 970));
 
         var unlike = _events.Unlike(21, 970);
         var relike = _events.Like(21, 970);
         var again = _events.Like(21, 970);
-        await handler.ApplyAsync(new EventBatch(0, [unlike, relike, again]), CancellationToken.None);
+        await handler.ApplyAsync(_batches.Next(unlike, relike, again), CancellationToken.None);
 
         Assert.Equal(relike.AcceptedAtMs, await LikedAtAsync(21, 970));
         Assert.Equal(1, await TruthQueries.StoredCountAsync(stack.Postgres, 970));
@@ -117,7 +116,7 @@ public class PersisterTests(StackFixture stack) : IClassFixture<StackFixture>, I
     public async Task ARedisCounterLostAfterCommit_IsWrittenAgainByTheRedelivery()
     {
         var handler = _persister.Services.GetRequiredService<IEventBatchHandler>();
-        var batch = new EventBatch(0, [_events.Like(11, 950), _events.Like(12, 950)]);
+        var batch = _batches.Next(_events.Like(11, 950), _events.Like(12, 950));
         await handler.ApplyAsync(batch, CancellationToken.None);
 
         // As if the process died after the commit and before the counter write reached Redis.

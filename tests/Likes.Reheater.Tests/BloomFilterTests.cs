@@ -41,7 +41,7 @@ public class BloomFilterTests(StackFixture stack) : IClassFixture<StackFixture>,
         var filterTtl = await _stack.Redis.KeyTimeToLiveAsync(_stack.Keys.Bloom(user));
         Assert.NotNull(filterTtl);
         Assert.InRange(timelineTtl!.Value - filterTtl.Value, TimeSpan.FromSeconds(-5), TimeSpan.FromSeconds(5));
-        Assert.False(await _stack.Redis.KeyExistsAsync(_stack.Keys.BloomStaging(user)));
+        Assert.Empty(stack.Redis.GetServers()[0].Keys(pattern: _stack.Keys.BloomStaging(user, "*")));
     }
 
     [Fact]
@@ -119,9 +119,9 @@ public class BloomFilterTests(StackFixture stack) : IClassFixture<StackFixture>,
     {
         const long user = 16;
         var timelines = new TimelineStore(stack.Redis, _stack.Keys, Microsoft.Extensions.Options.Options.Create(new Likes.Shared.Configuration.TimelineOptions { Size = Size }));
-        await _stack.Redis.SortedSetAddAsync(_stack.Keys.Timeline(user), [new SortedSetEntry("0", TimelineStore.SentinelScore(TimelineState.Partial, 0)), new SortedSetEntry("7", 1)]);
+        await _stack.Redis.SortedSetAddAsync(_stack.Keys.Timeline(user), [new SortedSetEntry(new TimelineSentinel(0, 0, TimelineState.Partial).Member, new TimelineSentinel(0, 0, TimelineState.Partial).Score), new SortedSetEntry("7", 1)]);
 
-        Assert.False(await timelines.ReplaceAsync(user, 0, TimelineState.Truncated, [(8, 2)], FilterChange.Swap));
+        Assert.False(await timelines.ReplaceAsync(user, default, TimelineState.Truncated, [(8, 2)], FilterChange.Swap, "a-rebuild"));
         Assert.Equal([7L], await _stack.TimelineAsync(user));
     }
 }

@@ -48,7 +48,7 @@ public sealed class ReheaterStack(StackFixture stack) : IAsyncDisposable
 
     public async Task<List<long>> TimelineAsync(long user)
         => (await Redis.SortedSetRangeByRankAsync(Keys.Timeline(user), 0, -1, Order.Descending))
-            .Select(v => long.Parse((string)v!, CultureInfo.InvariantCulture)).Where(id => id != 0).ToList();
+            .Where(TimelineSentinel.IsContent).Select(v => long.Parse((string)v!, CultureInfo.InvariantCulture)).ToList();
 
     public Task<TimelineState> StateAsync(long user) => Reheater.Services.GetRequiredService<TimelineStore>().StateAsync(user);
 

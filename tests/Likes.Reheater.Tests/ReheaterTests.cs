@@ -63,13 +63,15 @@ public class ReheaterTests(StackFixture stack) : IClassFixture<StackFixture>, IA
     {
         await SeedAsync(3, 2, 300);
         // The aggregator applied through sequence 50; PostgreSQL's position for the partition is still 0.
-        await Redis.SortedSetAddAsync(_keys.Timeline(3), [new("0", TimelineStore.SentinelScore(TimelineState.Partial, 50)), new("999", 1)]);
+        await Redis.SortedSetAddAsync(_keys.Timeline(3), [Sentinel(new TimelineSentinel(0, 50, TimelineState.Partial)), new("999", 1)]);
 
         var outcome = await _stack.Rebuilder.RebuildAsync(new ReheatRequest(3), CancellationToken.None);
 
         Assert.Equal(RebuildOutcome.StillBehind, outcome);
         Assert.Equal([999L], await TimelineAsync(3));
     }
+
+    private static SortedSetEntry Sentinel(TimelineSentinel s) => new(s.Member, s.Score);
 
     [Fact]
     public async Task OneRebuildPerUserAtATime()

@@ -37,7 +37,7 @@ public sealed class NatsPermissionTests(AuthStack stack)
         { "persister", "sub", "_INBOX.likes_aggregator.>" },
         { "reheater", "pub", "{X}.events.0" },
         { "reheater", "pub", "$JS.API.CONSUMER.CREATE.{S}.persister-p0.{X}.events.0" },
-        { "reheater", "pub", "$JS.API.STREAM.MSG.GET.{S}" },
+        { "reheater", "pub", "$JS.API.STREAM.MSG.DELETE.{S}" },
         { "reheater", "pub", "$JS.API.STREAM.DELETE.{S}_REHEAT" },
         { "reheater", "sub", "{X}.>" },
     };

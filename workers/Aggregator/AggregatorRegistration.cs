@@ -14,9 +14,10 @@ public static class AggregatorRegistration
         builder.AddLikesRedis("aggregator");
         builder.Services.AddSectionOptions<TimelineOptions>();
         builder.Services.AddSingleton<TimelineStore>();
+        builder.Services.AddSingleton<TimelinePositions>();
         builder.Services.AddSingleton<ReheatRequests>();
         builder.Services.AddSingleton<AggregatorMetrics>();
-        builder.AddEventConsumer<TimelineBatchHandler>("aggregator");
+        builder.AddEventConsumer<TimelineBatchHandler, TimelinePositions>(TimelinePositions.Worker);
         return builder;
     }
 }

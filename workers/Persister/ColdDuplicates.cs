@@ -35,9 +35,8 @@ public sealed class ColdDuplicates(IConnectionMultiplexer redis, RedisKeys keys,
         foreach (var (likes, lowest) in reads)
         {
             var entries = lowest.Result;
-            var sentinel = entries.Length > 0 && entries[0].Element == TimelineStore.Sentinel ? entries[0].Score : (double?)null;
             var oldest = entries.Length > 1 ? (long)entries[1].Score : long.MaxValue;
-            var cold = TimelineStore.StateOf(sentinel) switch
+            var cold = TimelineSentinel.StateOf(entries) switch
             {
                 TimelineState.Complete => 0,
                 TimelineState.Truncated => likes.Count(d => d.LikedAtMs <= oldest),

@@ -12,8 +12,9 @@ namespace Likes.Persister;
 /// rows and commit one after another anyway; one writer does the same work in fewer, larger transactions.
 /// A group that fails on its events is retried batch by batch, so each partition gets its own outcome
 /// (and the consumer loop can isolate a bad event); a store outage fails them all, and each loop retries.
+/// A hosted service, started before the consumer loops and stopped after them, so batches in hand at shutdown commit.
 /// </summary>
-public sealed partial class CommitGroup : IAsyncDisposable
+public sealed partial class CommitGroup : BackgroundService
 {
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly LikeWriter _writer;
@@ -22,7 +23,6 @@ public sealed partial class CommitGroup : IAsyncDisposable
     private readonly PersisterMetrics _metrics;
     private readonly PersisterOptions _options;
     private readonly ILogger<CommitGroup> _logger;
-    private readonly Task _loop;
 
     public CommitGroup(LikeWriter writer, CounterStore counters, ColdDuplicates coldDuplicates, PersisterMetrics metrics, IOptions<PersisterOptions> options, ILogger<CommitGroup> logger)
     {
@@ -32,7 +32,6 @@ public sealed partial class CommitGroup : IAsyncDisposable
         _metrics = metrics;
         _options = options.Value;
         _logger = logger;
-        _loop = Task.Run(RunAsync);
     }
 
     /// <summary>Persists the batch in the next group transaction; returns once it is committed (or throws why not).</summary>
@@ -43,11 +42,30 @@ public sealed partial class CommitGroup : IAsyncDisposable
         return pending.Done.Task.WaitAsync(cancellationToken);
     }
 
-    private async Task RunAsync()
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var following = Task.CompletedTask;
+        try
+        {
+            following = await CommitGroupsAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped after the consumer loops: nothing is waiting, or what is was abandoned with them.
+        }
+
+        await following;
+        while (_queue.Reader.TryRead(out var left))
+        {
+            left.Done.TrySetCanceled(stoppingToken);
+        }
+    }
+
+    private async Task<Task> CommitGroupsAsync(CancellationToken stoppingToken)
     {
         var lastStart = long.MinValue / 2;
         var following = Task.CompletedTask;
-        while (await _queue.Reader.WaitToReadAsync())
+        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
         {
             // A hot content is in nearly every group (its likers spread over all partitions): spacing the
             // transactions turns a burst into fewer, larger counter writes. Under a backlog a transaction
@@ -55,7 +73,7 @@ public sealed partial class CommitGroup : IAsyncDisposable
             var wait = _options.MinGroupInterval - Stopwatch.GetElapsedTime(lastStart);
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait);
+                await Task.Delay(wait, stoppingToken);
             }
 
             lastStart = Stopwatch.GetTimestamp();
@@ -71,7 +89,7 @@ public sealed partial class CommitGroup : IAsyncDisposable
             {
                 following = FollowAsync(following, group, await CommitAsync(group));
             }
-            catch (Exception ex) when (group.Count > 1 && !TransientFailure.Is(ex))
+            catch (Exception ex) when (group.Count > 1 && !StoreFailure.IsOutage(ex))
             {
                 foreach (var one in group)
                 {
@@ -91,7 +109,7 @@ public sealed partial class CommitGroup : IAsyncDisposable
             }
         }
 
-        await following;
+        return following;
     }
 
     private async Task<PersistOutcome> CommitAsync(List<Pending> group)
@@ -136,12 +154,6 @@ public sealed partial class CommitGroup : IAsyncDisposable
         }
 
         group.ForEach(p => p.Done.TrySetResult());
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await _loop;
     }
 
     private sealed record Pending(EventBatch Batch, ActivityContext? Trace)

@@ -17,8 +17,9 @@ public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOpti
 {
     // The count rows move in one upsert, in content order: writers that commit at once lock shared rows in
     // the same order and never deadlock, and a content's first like creates its row. CHECK (like_count >= 0)
-    // is evaluated on the proposed row before the conflict is found, so the delta (negative for unlikes)
-    // travels in the proposed version; a new row (only ever from likes) starts at version = its first delta.
+    // is evaluated on the proposed row before the conflict is found, so the proposed row carries no delta: an
+    // existing row takes its delta from the deltas it was proposed from. A new row starts at version 1 (versions
+    // order counter writes over the ghost's 0); a count never goes below 0 (drift the reconciler repairs, not the events').
     private const string ApplySql = """
         WITH unliked AS (
             DELETE FROM likes l
@@ -53,9 +54,10 @@ public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOpti
             HAVING sum(delta) <> 0
         ), updated AS (
             INSERT INTO content_like_counts AS k (content_id, like_count, version)
-            SELECT content_id, greatest(delta, 0), delta FROM deltas ORDER BY content_id
+            SELECT content_id, greatest(delta, 0), 1 FROM deltas ORDER BY content_id
             ON CONFLICT (content_id) DO UPDATE
-            SET like_count = k.like_count + excluded.version, version = k.version + 1, updated_at = now(),
+            SET like_count = greatest(k.like_count + (SELECT d.delta FROM deltas d WHERE d.content_id = excluded.content_id), 0),
+                version = k.version + 1, updated_at = now(),
                 touched_at = CASE WHEN k.touched_at < now() - @touched_resolution THEN now() ELSE k.touched_at END
             RETURNING 1
         )
@@ -63,10 +65,15 @@ public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOpti
                array(SELECT user_id FROM duplicates), array(SELECT content_id FROM duplicates), array(SELECT at_ms FROM duplicates)
         """;
 
+    // A position of a newer stream (a higher epoch) replaces the old one; within a stream it only moves forward.
     private const string PositionSql = """
-        INSERT INTO stream_positions (consumer, partition, sequence)
-        SELECT 'persister', p, s FROM unnest(@partitions, @sequences) AS x(p, s) WHERE s > 0
-        ON CONFLICT (consumer, partition) DO UPDATE SET sequence = greatest(stream_positions.sequence, excluded.sequence)
+        INSERT INTO stream_positions (consumer, partition, epoch, sequence)
+        SELECT 'persister', p, e, s FROM unnest(@partitions, @epochs, @sequences) AS x(p, e, s) WHERE s > 0
+        ON CONFLICT (consumer, partition) DO UPDATE
+        SET epoch = excluded.epoch,
+            sequence = CASE WHEN excluded.epoch > stream_positions.epoch THEN excluded.sequence
+                            ELSE greatest(stream_positions.sequence, excluded.sequence) END
+        WHERE excluded.epoch >= stream_positions.epoch
         """;
 
     // As three arrays in one row: thousands of rows cost the reader far more than the same numbers in arrays.
@@ -102,7 +109,8 @@ public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOpti
         batch.BatchCommands.Add(apply);
         var position = new NpgsqlBatchCommand(PositionSql);
         position.Parameters.Add(new NpgsqlParameter<int[]>("partitions", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = batches.Select(b => b.Partition).ToArray() });
-        position.Parameters.Add(Array("sequences", batches.Select(b => (long)b.LastSequence)));
+        position.Parameters.Add(Array("epochs", batches.Select(b => b.Position.Epoch)));
+        position.Parameters.Add(Array("sequences", batches.Select(b => (long)b.Position.Sequence)));
         batch.BatchCommands.Add(position);
         var read = new NpgsqlBatchCommand(CountsSql);
         read.Parameters.Add(Array("contents", contents));

@@ -20,7 +20,9 @@ public static class PersisterRegistration
         builder.Services.AddSingleton<ColdDuplicates>();
         builder.Services.AddSingleton<PersisterMetrics>();
         builder.Services.AddSingleton<CommitGroup>();
-        builder.AddEventConsumer<PersistBatchHandler>("persister");
+        // Before the consumer loops: hosted services stop in reverse, so the loops' last batches still commit.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CommitGroup>());
+        builder.AddEventConsumer<PersistBatchHandler, StreamPositions>(StreamPositions.Worker);
         return builder;
     }
 }

@@ -55,7 +55,7 @@ public static class ReconcileCommand
             Console.Write(report.Format());
             return report.Unrepaired > 0 ? 1 : 0;
         }
-        catch (Exception ex) when (TransientFailure.Is(ex) || ex is OperationCanceledException or Npgsql.PostgresException or Microsoft.Extensions.Options.OptionsValidationException)
+        catch (Exception ex) when (StoreFailure.IsOutage(ex) || ex is OperationCanceledException or Npgsql.PostgresException or Microsoft.Extensions.Options.OptionsValidationException)
         {
             await Console.Error.WriteLineAsync($"reconcile: failed: {ex.Message}");
             return 1;

@@ -16,21 +16,24 @@ public sealed class FilterStore(IConnectionMultiplexer redis, RedisKeys keys)
     public async Task<(TimelineState Timeline, BloomFilterState Filter)> InspectAsync(long userId)
     {
         var batch = redis.GetDatabase().CreateBatch();
-        var sentinel = batch.SortedSetScoreAsync(keys.Timeline(userId), TimelineStore.Sentinel);
+        var sentinel = batch.SortedSetRangeByRankWithScoresAsync(keys.Timeline(userId), 0, 0);
         var header = batch.StringGetRangeAsync(keys.Bloom(userId), 0, BloomShape.HeaderBytes - 1);
         batch.Execute();
         await Task.WhenAll(sentinel, header);
         var filter = !BloomShape.TryRead((byte[]?)header.Result, out var shape, out var inserted) ? BloomFilterState.Missing
             : inserted > shape.Capacity ? BloomFilterState.Overfull
             : BloomFilterState.Fit;
-        return (TimelineStore.StateOf(sentinel.Result), filter);
+        return (TimelineSentinel.StateOf(sentinel.Result), filter);
     }
 
-    /// <summary>Writes <paramref name="filter"/> to the user's staging key (one pipelined round trip); it expires after <paramref name="ttl"/> unless swapped in.</summary>
-    public async Task StageAsync(long userId, ReadOnlyMemory<byte> filter, TimeSpan ttl)
+    /// <summary>
+    /// Writes <paramref name="filter"/> to the staging key of the rebuild <paramref name="rebuild"/> (one pipelined round
+    /// trip); it expires after <paramref name="ttl"/> unless swapped in.
+    /// </summary>
+    public async Task StageAsync(long userId, string rebuild, ReadOnlyMemory<byte> filter, TimeSpan ttl)
     {
         var batch = redis.GetDatabase().CreateBatch();
-        var key = keys.BloomStaging(userId);
+        var key = keys.BloomStaging(userId, rebuild);
         var writes = new List<Task>();
         for (var offset = 0; offset < filter.Length; offset += ChunkBytes)
         {

@@ -9,9 +9,10 @@ using NATS.Client.JetStream;
 namespace Likes.Reheater;
 
 /// <summary>
-/// Takes rebuild requests from the reheat work queue (shared by every replica), runs them with bounded
-/// concurrency and a bounded start rate against PostgreSQL, and acks each once handled. A request that
-/// fails on a store outage is not acked and comes back after AckWait.
+/// Takes rebuild requests from the reheat work queue (shared by every replica) in the consumer loop's shape: a
+/// batch fetched, its rebuilds run with bounded concurrency and a bounded start rate against PostgreSQL, then each
+/// request acked as its outcome says. One still behind PostgreSQL comes back after a delay; one that failed (a store
+/// outage) is not acked and comes back after AckWait, up to the consumer's MaxDeliver.
 /// </summary>
 public sealed partial class ReheatConsumer(
     INatsJSContext js,
@@ -24,102 +25,129 @@ public sealed partial class ReheatConsumer(
 {
     private const int ProgressSlot = 0;
 
+    private readonly CancellationTokenSource _abort = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var o = options.Value;
-        // An idle queue is normal here: readiness is "the stream is reachable", not "events keep coming".
+        // An idle queue is normal here: readiness is "the stream is reachable", not "requests keep coming".
         progress.StallTimeout = TimeSpan.MaxValue;
-        using var slots = new SemaphoreSlim(o.Concurrency);
         using var rate = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
-            TokenLimit = o.RebuildsPerSecond,
-            TokensPerPeriod = o.RebuildsPerSecond,
+            TokenLimit = options.Value.RebuildsPerSecond,
+            TokensPerPeriod = options.Value.RebuildsPerSecond,
             ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = int.MaxValue,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
-        var backoff = new Backoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10));
-        var running = new List<Task>();
-        while (!stoppingToken.IsCancellationRequested)
+        await new Loop(js, stream.Value, options.Value, rebuilder, metrics, progress, rate, logger).RunAsync(stoppingToken, _abort.Token);
+    }
+
+    /// <param name="cancellationToken">Cancelled when the host's shutdown timeout is up: rebuilds in hand are then abandoned (redelivered).</param>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await using (cancellationToken.Register(_abort.Cancel))
         {
-            try
+            await base.StopAsync(cancellationToken);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>A fetched request and what became of it: null while not yet handled, or when it failed (left unacked).</summary>
+    private sealed class Taken(INatsJSMsg<byte[]> message)
+    {
+        public INatsJSMsg<byte[]> Message { get; } = message;
+
+        public RebuildOutcome? Outcome { get; set; }
+    }
+
+    private sealed class Loop(
+        INatsJSContext js,
+        StreamOptions stream,
+        ReheaterOptions options,
+        TimelineRebuilder rebuilder,
+        ReheaterMetrics metrics,
+        ConsumerProgress progress,
+        RateLimiter rate,
+        ILogger logger)
+        : ConsumerLoop<INatsJSConsumer, List<Taken>>(progress, ProgressSlot, new Backoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10)), logger)
+    {
+        protected override async Task<INatsJSConsumer> OpenAsync(CancellationToken cancellationToken)
+            => await js.CreateOrUpdateConsumerAsync(stream.ReheatStreamName, LikesTopology.ReheatConsumer(stream, options.AckWait), cancellationToken);
+
+        protected override async Task<List<Taken>> FetchAsync(INatsJSConsumer session, CancellationToken stopping)
+        {
+            var batch = new List<Taken>(options.FetchBatch);
+            await foreach (var msg in session.FetchAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = options.FetchBatch, Expires = options.IdleFetch }, cancellationToken: stopping))
             {
-                var consumer = await js.CreateOrUpdateConsumerAsync(stream.Value.ReheatStreamName, LikesTopology.ReheatConsumer(stream.Value, o.AckWait), stoppingToken);
-                progress.Progressed(ProgressSlot);
-                await foreach (var msg in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = o.FetchBatch }, cancellationToken: stoppingToken))
+                batch.Add(new Taken(msg));
+            }
+
+            return batch;
+        }
+
+        protected override bool IsEmpty(List<Taken> batch) => batch.Count == 0;
+
+        protected override Task IdleAsync(INatsJSConsumer session, CancellationToken stopping, CancellationToken abort) => Task.CompletedTask;
+
+        protected override Task ApplyAsync(INatsJSConsumer session, List<Taken> batch, CancellationToken stopping, CancellationToken abort)
+            => Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = abort }, async (taken, ct) =>
+            {
+                if (!ReheatRequest.TryParse(taken.Message.Data ?? [], out var request))
                 {
-                    progress.Progressed(ProgressSlot);
-                    backoff.Reset();
-                    await slots.WaitAsync(stoppingToken);
-                    using var lease = await rate.AcquireAsync(1, stoppingToken);
-                    running.RemoveAll(t => t.IsCompleted);
-                    running.Add(HandleAsync(msg, slots, stoppingToken));
+                    InvalidRequest(Logger, taken.Message.Data?.Length ?? 0);
+                    taken.Outcome = RebuildOutcome.Invalid;
+                    return;
                 }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                progress.Failing(ProgressSlot, $"reheat stream unavailable: {ex.GetType().Name}");
-                var delay = backoff.Next();
-                StreamUnavailable(logger, ex, delay.TotalMilliseconds);
+
+                using var lease = await rate.AcquireAsync(1, ct);
                 try
                 {
-                    await Task.Delay(delay, stoppingToken);
+                    taken.Outcome = await rebuilder.RebuildAsync(request, ct);
                 }
-                catch (OperationCanceledException)
+                catch (Exception ex) when (!ct.IsCancellationRequested)
                 {
-                    break;
+                    RebuildFailed(Logger, ex);
+                }
+            });
+
+        protected override async Task AckAsync(INatsJSConsumer session, List<Taken> batch, CancellationToken abort)
+        {
+            foreach (var taken in batch)
+            {
+                switch (taken.Outcome)
+                {
+                    case RebuildOutcome.Invalid:
+                        await taken.Message.AckTerminateAsync(cancellationToken: abort);
+                        break;
+                    case RebuildOutcome.StillBehind:
+                        // PostgreSQL has not caught up yet: asked again later rather than dropped (MaxDeliver bounds it).
+                        await taken.Message.NakAsync(new AckOpts { NakDelay = options.StillBehindRedelivery }, cancellationToken: abort);
+                        break;
+                    case null:
+                        break;
+                    default:
+                        await taken.Message.AckAsync(cancellationToken: abort);
+                        break;
                 }
             }
         }
 
-        await Task.WhenAll(running);
-    }
-
-    private async Task HandleAsync(INatsJSMsg<byte[]> msg, SemaphoreSlim slots, CancellationToken ct)
-    {
-        try
+        protected override void Record(INatsJSConsumer session, List<Taken> batch)
         {
-            if (!ReheatRequest.TryParse(msg.Data ?? [], out var request))
+            foreach (var taken in batch)
             {
-                metrics.Taken(RebuildOutcome.Invalid);
-                InvalidRequest(logger, msg.Data?.Length ?? 0);
-                await msg.AckTerminateAsync(cancellationToken: ct);
-                return;
+                if (taken.Outcome is { } outcome)
+                {
+                    metrics.Taken(outcome);
+                }
             }
-
-            var outcome = await rebuilder.RebuildAsync(request, ct);
-            metrics.Taken(outcome);
-            if (outcome == RebuildOutcome.StillBehind)
-            {
-                // PostgreSQL has not caught up with the timeline yet: ask again later rather than drop it (MaxDeliver bounds it).
-                await msg.NakAsync(new AckOpts { NakDelay = options.Value.StillBehindRedelivery }, ct);
-            }
-            else
-            {
-                await msg.AckAsync(cancellationToken: ct);
-            }
-        }
-        catch (Exception ex) when (!ct.IsCancellationRequested)
-        {
-            // Not acked: JetStream redelivers it after AckWait, up to the consumer's MaxDeliver.
-            RebuildFailed(logger, ex);
-        }
-        catch (OperationCanceledException)
-        {
-            // Shutting down; the request comes back to another replica.
-        }
-        finally
-        {
-            slots.Release();
         }
     }
-
-    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Reheat stream unavailable; retrying in {DelayMs:F0} ms")]
-    private static partial void StreamUnavailable(ILogger logger, Exception exception, double delayMs);
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Dropped a reheat request that is not \"<user id>\" or \"<user id> refresh\" ({Bytes} bytes)")]
     private static partial void InvalidRequest(ILogger logger, int bytes);

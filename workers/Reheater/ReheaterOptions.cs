@@ -35,4 +35,8 @@ public sealed class ReheaterOptions : ISectionOptions
 
     [Range(1, 1000)]
     public int FetchBatch { get; set; } = 64;
+
+    /// <summary>How long one fetch waits for requests when the queue is empty.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan IdleFetch { get; set; } = TimeSpan.FromSeconds(2);
 }

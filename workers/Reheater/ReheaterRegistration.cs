@@ -21,6 +21,7 @@ public static class ReheaterRegistration
         builder.Services.AddSingleton<TimelineStore>();
         builder.Services.AddSingleton<TimelineSource>();
         builder.Services.AddSingleton<FilterStore>();
+        builder.Services.AddSingleton<AggregatorReach>();
         builder.Services.AddSingleton<TimelineRebuilder>();
         builder.Services.AddSingleton<ReheaterMetrics>();
         builder.Services.AddHostedService<ReheatConsumer>();

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Likes.Shared;
 using Likes.Shared.Bloom;
+using Likes.Shared.Configuration;
+using Likes.Shared.Partitioning;
 using Likes.Shared.Reheating;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -9,18 +11,22 @@ namespace Likes.Reheater;
 
 /// <summary>
 /// Rebuilds one user's Redis state from PostgreSQL: the timeline (newest N) and, for a heavy user, the Bloom
-/// filter of all their likes. One rebuild per user at a time across every replica (a Redis lock); skipped
-/// when the state is already whole (a complete timeline, or a truncated one with a filter that fits) unless
-/// the request is a refresh; retried while PostgreSQL is behind what the timeline holds; timeline and filter
-/// written in one atomic step. A filter that still fits is kept (it holds every like: the aggregator adds
-/// each new one); a missing or overfull one is built again, sized for the user's likes now.
+/// filter of all their likes. Skipped when the state is already whole (a complete timeline, or a truncated one with a
+/// filter that fits) unless the request is a refresh. A snapshot is installed only once it covers every event the
+/// aggregator can have applied (<see cref="AggregatorReach"/>) and nothing the timeline already holds is newer; until
+/// then it is read again, and after the last attempt the request comes back later. Timeline and filter are written in
+/// one atomic step. A filter that still fits is kept (it holds every like: the aggregator adds each new one); a
+/// missing or overfull one is built again, sized for the user's likes now. One rebuild per user at a time across
+/// every replica (a Redis lock) saves work; correctness does not rest on it: each rebuild stages its own filter.
 /// </summary>
 public sealed class TimelineRebuilder(
     TimelineSource source,
     TimelineStore timelines,
     FilterStore filters,
+    AggregatorReach reach,
     IConnectionMultiplexer redis,
     RedisKeys keys,
+    IOptions<StreamOptions> stream,
     IOptions<ReheaterOptions> options,
     IOptions<BloomOptions> bloom,
     ReheaterMetrics metrics)
@@ -45,21 +51,14 @@ public sealed class TimelineRebuilder(
 
         try
         {
+            var aggregator = await reach.OfAsync(Partitioner.PartitionOf(userId, stream.Value.Partitions), cancellationToken);
             for (var attempt = 1; attempt <= options.Value.BehindAttempts; attempt++)
             {
                 var started = Stopwatch.GetTimestamp();
                 var snapshot = await source.ReadAsync(userId, timelines.Size, filter == BloomFilterState.Fit ? null : EmptyFilter, cancellationToken);
-                var complete = snapshot.Newest.Count <= timelines.Size;
-                var newest = complete ? snapshot.Newest : snapshot.Newest.Take(timelines.Size).ToList();
-                var change = complete ? FilterChange.Drop : snapshot.Filter is null ? FilterChange.Keep : FilterChange.Swap;
-                if (snapshot.Filter is { } built)
+                if (AggregatorReach.Covered(snapshot.Covers, aggregator) && await InstallAsync(userId, token, snapshot))
                 {
-                    await filters.StageAsync(userId, built.ToBytes(), options.Value.LockTtl);
-                }
-
-                if (await timelines.ReplaceAsync(userId, snapshot.Covers, complete ? TimelineState.Complete : TimelineState.Truncated, newest, change))
-                {
-                    metrics.Rebuilt(newest.Count, Stopwatch.GetElapsedTime(started));
+                    metrics.Rebuilt(Math.Min(snapshot.Newest.Count, timelines.Size), Stopwatch.GetElapsedTime(started));
                     if (snapshot.Filter is { } swapped)
                     {
                         metrics.FilterBuilt(filter, swapped);
@@ -76,10 +75,22 @@ public sealed class TimelineRebuilder(
         }
         finally
         {
-            await db.ScriptEvaluateAsync(
-                "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-                [lockKey], [token]);
+            await db.ScriptEvaluateAsync(RedisScripts.LockRelease, [lockKey], [token]);
         }
+    }
+
+    /// <summary>Writes the snapshot as the user's timeline (and filter); false when the timeline holds newer events.</summary>
+    private async Task<bool> InstallAsync(long userId, string token, TimelineSnapshot snapshot)
+    {
+        var complete = snapshot.Newest.Count <= timelines.Size;
+        var newest = complete ? snapshot.Newest : snapshot.Newest.Take(timelines.Size).ToList();
+        var change = complete ? FilterChange.Drop : snapshot.Filter is null ? FilterChange.Keep : FilterChange.Swap;
+        if (snapshot.Filter is { } built)
+        {
+            await filters.StageAsync(userId, token, built.ToBytes(), options.Value.LockTtl);
+        }
+
+        return await timelines.ReplaceAsync(userId, snapshot.Covers, complete ? TimelineState.Complete : TimelineState.Truncated, newest, change, token);
     }
 
     private BloomBitmap EmptyFilter(long likes)

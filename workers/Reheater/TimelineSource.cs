@@ -2,6 +2,7 @@ using System.Data;
 using Likes.Shared.Bloom;
 using Likes.Shared.Configuration;
 using Likes.Shared.Partitioning;
+using Likes.Shared.Streams;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -15,7 +16,7 @@ namespace Likes.Reheater;
 /// </summary>
 public sealed class TimelineSource(NpgsqlDataSource postgres, IOptions<StreamOptions> stream)
 {
-    private const string PositionSql = "SELECT sequence FROM stream_positions WHERE consumer = 'persister' AND partition = @partition";
+    private const string PositionSql = "SELECT epoch, sequence FROM stream_positions WHERE consumer = 'persister' AND partition = @partition";
 
     private const string NewestSql = """
         SELECT content_id, (extract(epoch FROM created_at) * 1000)::bigint
@@ -36,7 +37,14 @@ public sealed class TimelineSource(NpgsqlDataSource postgres, IOptions<StreamOpt
 
         await using var position = new NpgsqlCommand(PositionSql, connection, tx);
         position.Parameters.AddWithValue("partition", Partitioner.PartitionOf(userId, stream.Value.Partitions));
-        var covers = (ulong)((long?)await position.ExecuteScalarAsync(cancellationToken) ?? 0);
+        var covers = default(EventPosition);
+        await using (var reader = await position.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                covers = new EventPosition(reader.GetInt64(0), (ulong)reader.GetInt64(1));
+            }
+        }
 
         await using var newest = new NpgsqlCommand(NewestSql, connection, tx);
         newest.Parameters.AddWithValue("user", userId);

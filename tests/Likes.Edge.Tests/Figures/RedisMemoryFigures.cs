@@ -47,7 +47,7 @@ public sealed class RedisMemoryFigures(StackFixture stack, ITestOutputHelper out
         {
             long user = likes;
             var newest = Enumerable.Range(0, likes).Select(i => (NextContent(), Epoch - (i * 60_000L))).ToList();
-            await timelines.ReplaceAsync(user, 123_456, likes == 1000 ? TimelineState.Truncated : TimelineState.Complete, newest);
+            await timelines.ReplaceAsync(user, new Likes.Shared.Streams.EventPosition(1, 123_456), likes == 1000 ? TimelineState.Truncated : TimelineState.Complete, newest);
             var bytes = await UsageAsync(_keys.Timeline(user));
             perTimelineLike = (double)bytes / likes;
             output.WriteLine($"timeline of {likes,4} likes (+ sentinel)       | {bytes,7} | {await EncodingAsync(_keys.Timeline(user)),-9} | {perTimelineLike,5:F1}");

@@ -1,0 +1,19 @@
+using Likes.Shared.Consuming;
+using Likes.Shared.Events;
+using Likes.Shared.Streams;
+
+namespace Likes.Fixtures;
+
+/// <summary>Batches handed straight to a handler, as the consumer loop would: stream positions of one test epoch.</summary>
+public sealed class Batches
+{
+    public const long Epoch = 1;
+
+    private ulong _through;
+
+    /// <summary>The next contiguous run: its events take the sequences after the previous batch's.</summary>
+    public EventBatch Next(params LikeEvent[] events) => At(_through += (ulong)events.Length, events);
+
+    /// <summary>A run whose last event is at stream sequence <paramref name="through"/>.</summary>
+    public static EventBatch At(ulong through, IReadOnlyList<LikeEvent> events, int partition = 0) => new(partition, events, new EventPosition(Epoch, through));
+}
