@@ -54,11 +54,15 @@ public static class NatsGrants
         }
     }
 
-    /// <summary>The Idempotency-Key bucket: opened (its stream's info), written (a key-value put) and read (a direct get).</summary>
+    /// <summary>
+    /// The Idempotency-Key bucket: opened (its stream's info), written (a key-value put) and read (a direct get, which the
+    /// client sends with the key in the subject or in the request).
+    /// </summary>
     private static IEnumerable<string> IdempotencyBucket(StreamOptions stream)
     {
         yield return $"{Api}.STREAM.INFO.{stream.IdempotencyStreamName}";
         yield return $"$KV.{stream.IdempotencyBucket}.>";
+        yield return $"{Api}.DIRECT.GET.{stream.IdempotencyStreamName}";
         yield return $"{Api}.DIRECT.GET.{stream.IdempotencyStreamName}.>";
     }
 

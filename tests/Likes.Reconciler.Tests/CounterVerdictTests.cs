@@ -20,13 +20,18 @@ public class CounterVerdictTests
     public void Classifies(string? redis, long count, long version, bool settled, CounterVerdict expected)
         => Assert.Equal(expected, CounterVerdicts.Classify(redis, Row(count, version, settled)));
 
-    [Fact]
-    public void LagAndMissing_AreNeverDrift()
+    [Theory]
+    [InlineData(CounterVerdict.InSync, CounterRepair.None, false)]
+    [InlineData(CounterVerdict.Missing, CounterRepair.ReadThrough, false)]
+    [InlineData(CounterVerdict.Lag, CounterRepair.MoveForward, false)]
+    [InlineData(CounterVerdict.LostWrite, CounterRepair.Restore, true)]
+    [InlineData(CounterVerdict.WrongCount, CounterRepair.Replace, true)]
+    [InlineData(CounterVerdict.VersionAhead, CounterRepair.Replace, true)]
+    [InlineData(CounterVerdict.Unreadable, CounterRepair.Replace, true)]
+    public void EachVerdict_HasOneRepair_AndOnlyLostWritesAndImpossibleValuesAreDrift(CounterVerdict verdict, CounterRepair repair, bool drift)
     {
-        Assert.False(CounterVerdict.Lag.IsDrift());
-        Assert.False(CounterVerdict.Missing.IsDrift());
-        Assert.True(CounterVerdict.LostWrite.IsDrift());
-        Assert.False(CounterVerdict.LostWrite.NeedsCompareAndSet());
+        Assert.Equal(repair, verdict.RepairOf());
+        Assert.Equal(drift, verdict.RepairOf().IsDrift());
     }
 
     /// <summary>
@@ -129,13 +134,13 @@ public class CounterVerdictTests
                     _reconciler = (2, _reconciler.Read, new CountRow(1, _committed[^1], _random.Next(2) == 0));
                     break;
                 default:
-                    var verdict = CounterVerdicts.Classify(_reconciler.Read, _reconciler.Row);
-                    if (verdict.IsDrift() && _clean && verdict.NeedsCompareAndSet())
+                    var repair = CounterVerdicts.Classify(_reconciler.Read, _reconciler.Row).RepairOf();
+                    if (repair == CounterRepair.Replace && _clean)
                     {
                         DriftReported++;
                     }
 
-                    if (verdict.NeedsCompareAndSet())
+                    if (repair == CounterRepair.Replace)
                     {
                         if (_redis == _reconciler.Read)
                         {
@@ -144,7 +149,7 @@ public class CounterVerdictTests
 
                         SetIfNewer(_committed[^1]);   // the follow-up re-read of the row
                     }
-                    else if (verdict is CounterVerdict.Lag or CounterVerdict.LostWrite)
+                    else if (repair is CounterRepair.MoveForward or CounterRepair.Restore)
                     {
                         SetIfNewer(_reconciler.Row.Value);
                     }

@@ -124,4 +124,32 @@ public class BloomFilterTests(StackFixture stack) : IClassFixture<StackFixture>,
         Assert.False(await timelines.ReplaceAsync(user, default, TimelineState.Truncated, [(8, 2)], FilterChange.Swap, "a-rebuild"));
         Assert.Equal([7L], await _stack.TimelineAsync(user));
     }
+
+    [Fact]
+    public async Task TwoRebuildsOfOneUser_StageTheirOwnFilters_AndEachSwapsInItsOwn()
+    {
+        // Rebuild A (all 40 likes) and rebuild B (a snapshot of 20), both running once the lock expired.
+        const long user = 17;
+        var timelines = new TimelineStore(stack.Redis, _stack.Keys, Microsoft.Extensions.Options.Options.Create(new Likes.Shared.Configuration.TimelineOptions { Size = Size }));
+        var filters = new FilterStore(stack.Redis, _stack.Keys);
+        var full = new BloomBitmap(BloomShape.For(80, 0.01));
+        var partial = new BloomBitmap(BloomShape.For(40, 0.01));
+        foreach (var c in Enumerable.Range(1700, 40))
+        {
+            full.Add(c);
+            if (c < 1720)
+            {
+                partial.Add(c);
+            }
+        }
+
+        await filters.StageAsync(user, "rebuild-a", full.ToBytes(), TimeSpan.FromSeconds(30));
+        await filters.StageAsync(user, "rebuild-b", partial.ToBytes(), TimeSpan.FromSeconds(30));
+        Assert.True(await timelines.ReplaceAsync(user, default, TimelineState.Truncated, [(1739, 2), (1738, 1)], FilterChange.Swap, "rebuild-a"));
+
+        var installed = await _stack.FilterAsync(user);
+        Assert.NotNull(installed);
+        Assert.Equal(full.Shape, installed.Shape);
+        Assert.All(Enumerable.Range(1700, 40), c => Assert.True(installed.MightContain(c), $"the installed filter misses {c}"));
+    }
 }

@@ -82,6 +82,11 @@ public sealed class LeastPrivilegeFleetTests(AuthStack stack)
         await Eventually.UntilAsync(async () => await redis.SortedSetScoreAsync(Timeline(Alice), Content) is not null, what: "Alice's timeline");
         Assert.Equal((2, true), await FeedStateAsync(edge, fleet, Alice));
 
+        // A retried write with its Idempotency-Key (the edge claims the key in its bucket), and the key reused for another write.
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(edge, fleet, HttpMethod.Put, $"/v1/likes/{Content}", Alice, "alice-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(edge, fleet, HttpMethod.Put, $"/v1/likes/{Content}", Alice, "alice-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await SendAsync(edge, fleet, HttpMethod.Delete, $"/v1/likes/{Content}", Alice, "alice-1")).StatusCode);
+
         // A missing timeline: the edge answers from PostgreSQL and asks for a rebuild, the reheater makes it.
         await redis.KeyDeleteAsync(Timeline(Alice));
         Assert.Equal((2, true), await FeedStateAsync(edge, fleet, Alice));
@@ -156,10 +161,15 @@ public sealed class LeastPrivilegeFleetTests(AuthStack stack)
 
     private Dictionary<string, string?> Environment(Identity who) => stack.EnvironmentFor(who);
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient edge, Fleet fleet, HttpMethod method, string path, long user)
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient edge, Fleet fleet, HttpMethod method, string path, long user, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.For(user.ToString(System.Globalization.CultureInfo.InvariantCulture), fleet.JwtKey));
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
         return await edge.SendAsync(request);
     }
 

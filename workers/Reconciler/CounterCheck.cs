@@ -57,20 +57,18 @@ public sealed class CounterCheck(
             compared++;
             var found = cached[row.ContentId];
             var verdict = CounterVerdicts.Classify(found, row);
-            switch (verdict)
+            switch (verdict.RepairOf())
             {
-                case CounterVerdict.Missing:
+                case CounterRepair.ReadThrough:
                     report.AddMissing(1);
                     break;
-                case CounterVerdict.Lag:
+                case CounterRepair.MoveForward:
                     lagging.Add(new(row.ContentId, row.Value));
                     break;
-                case CounterVerdict.LostWrite:
+                case CounterRepair.Restore:
                     lost.Add((row, found!));
                     break;
-                case CounterVerdict.InSync:
-                    break;
-                default:
+                case CounterRepair.Replace:
                     replace.Add((row, found!, verdict));
                     break;
             }

@@ -27,6 +27,25 @@ public enum CounterVerdict
     Unreadable,
 }
 
+/// <summary>What the reconciler does about a verdict.</summary>
+public enum CounterRepair
+{
+    /// <summary>In sync: nothing.</summary>
+    None,
+
+    /// <summary>No counter: counted, not written (the edge loads it from PostgreSQL on its first read).</summary>
+    ReadThrough,
+
+    /// <summary>Behind within the grace: not drift; moved forward with set-if-newer, as the persister would.</summary>
+    MoveForward,
+
+    /// <summary>Drift a lost write explains: restored with set-if-newer (a newer write that lands first wins).</summary>
+    Restore,
+
+    /// <summary>Drift no legitimate write explains: replaced only if Redis still holds what was read (compare-and-set).</summary>
+    Replace,
+}
+
 /// <summary>The PostgreSQL side of a comparison: the count row, and whether it changed longer ago than the grace period.</summary>
 public readonly record struct CountRow(long ContentId, CounterValue Value, bool Settled);
 
@@ -63,16 +82,22 @@ public static class CounterVerdicts
         return cached.Count == row.Value.Count ? CounterVerdict.InSync : CounterVerdict.WrongCount;
     }
 
-    public static bool IsDrift(this CounterVerdict verdict)
-        => verdict is CounterVerdict.LostWrite or CounterVerdict.WrongCount or CounterVerdict.VersionAhead or CounterVerdict.Unreadable;
-
     /// <summary>
-    /// Drift the counter cannot have reached legitimately is replaced only if it still holds what was read (a
-    /// compare-and-set), so a write that landed since wins. A counter merely behind is moved forward with the
-    /// set-if-newer every writer uses.
+    /// The drift policy, in one place: what is merely behind is moved forward with the set-if-newer every writer uses;
+    /// what a lost write explains is restored the same way; what the counter cannot have reached legitimately is
+    /// replaced only if it still holds what was read (a compare-and-set), so a write that landed since wins.
     /// </summary>
-    public static bool NeedsCompareAndSet(this CounterVerdict verdict)
-        => verdict is CounterVerdict.WrongCount or CounterVerdict.VersionAhead or CounterVerdict.Unreadable;
+    public static CounterRepair RepairOf(this CounterVerdict verdict) => verdict switch
+    {
+        CounterVerdict.InSync => CounterRepair.None,
+        CounterVerdict.Missing => CounterRepair.ReadThrough,
+        CounterVerdict.Lag => CounterRepair.MoveForward,
+        CounterVerdict.LostWrite => CounterRepair.Restore,
+        _ => CounterRepair.Replace,
+    };
+
+    /// <summary>Whether the repair mends drift (counted and reported as such), not lag.</summary>
+    public static bool IsDrift(this CounterRepair repair) => repair is CounterRepair.Restore or CounterRepair.Replace;
 
     public static string Describe(this CounterVerdict verdict) => verdict switch
     {
