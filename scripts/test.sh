@@ -9,6 +9,9 @@ tests_run() {
     mkdir -p "$results"
     servers_up
     tools_install
+    local refusals_mark
+    refusals_mark="$(_refusals_mark)"
+    : >"$results/started"
     # Tests build their own stream, key prefix and database per fixture: a running dev stack is untouched.
     # The whole solution is built first: some tests start daemons (not their dependencies) as processes.
     # LIKES_JWT_KEY is the fleet's, not the tests': a test that starts an edge without a key must see none.
@@ -36,6 +39,15 @@ tests_run() {
         failed=1
         echo "no test ran; see $log" >&2
     fi
+    # A daemon refused by its own grants may still pass its tests (a recovery path skipped, a retry that worked).
+    local refused
+    refused="$(_refusals_since "$refusals_mark" "$results/started")"
+    if [[ -n "$refused" ]]; then
+        failed=$((failed + 1))
+        echo "--- a server refused a Likes user during the tests (a grant missing):"
+        printf '%s\n' "$refused" | head -n 20 | cut -c1-300
+        echo "---"
+    fi
     if [[ $failed -gt 0 ]]; then
         _failure_messages "$log"
     fi
@@ -55,4 +67,28 @@ _failure_messages() {
         on { if (++n <= max) print substr($0, 1, 300) }
     ' "$log"
     echo "---"
+}
+
+# Where the shared servers' refusals stand before the tests: the NATS log's length; Redis's ACL LOG is emptied.
+_refusals_mark() {
+    local nats
+    nats="$(_log_file nats)"
+    redis_admin_cli ACL LOG RESET >/dev/null 2>&1 || true
+    stat -c %s "$nats" 2>/dev/null || echo 0
+}
+
+# What the servers refused a Likes user since the mark: NATS permission violations in the shared server's log (the
+# tests act there as the admin, who may do anything) and in the fault suite's (whose daemons log in as themselves), and
+# Redis ACL denials of a likes_* user. The security tests' own servers, which refuse on purpose, are not read.
+_refusals_since() {
+    local mark="$1" started="$2" nats faults
+    nats="$(_log_file nats)"
+    faults="$(likes_root)/.local/faults/logs/nats.log"
+    [[ -f "$nats" ]] && tail -c +"$((mark + 1))" "$nats" | grep -a 'Violation' || true
+    # The fault suite starts its stack with empty logs: its log counts only when this run wrote it.
+    [[ "$faults" -nt "$started" ]] && grep -a 'Violation' "$faults" || true
+    redis_admin_cli ACL LOG 1000 2>/dev/null | awk '
+        prev == "object" { object = $0 }
+        prev == "username" && $0 ~ /^likes_/ && object != "config|get" { print "redis ACL: " $0 " refused " object }
+        { prev = $0 }' || true
 }

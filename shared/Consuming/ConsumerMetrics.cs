@@ -55,6 +55,12 @@ public sealed class ConsumerMetrics
             }
         }
 
+        if (events.Count == 0)
+        {
+            // A run of dead letters only: its position recorded, no batch of events.
+            return;
+        }
+
         _applied.WithLabels("like").Inc(likes);
         _applied.WithLabels("unlike").Inc(events.Count - likes);
         _batchSize.Observe(events.Count);

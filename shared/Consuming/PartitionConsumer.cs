@@ -38,7 +38,7 @@ public sealed class PartitionConsumer(
     /// <summary>
     /// The expiry of a no-wait fetch. The server answers a no-wait fetch at once, so it matters only when the
     /// connection drops mid-fetch: the client then sends the request again without no-wait, and the server holds
-    /// it as a waiting pull for this long (the client's default, 30 s, left the Partition unapplied that long).
+    /// it as a waiting pull for this long (the client's default, 30 s, left the partition unapplied that long).
     /// </summary>
     private static readonly TimeSpan NoWaitExpiry = TimeSpan.FromSeconds(2);
 
@@ -53,7 +53,7 @@ public sealed class PartitionConsumer(
         /// <summary>The stream's epoch (<see cref="StreamEpoch"/>): positions of another stream count from 0.</summary>
         public long Epoch { get; } = epoch;
 
-        /// <summary>The highest stream sequence of the Partition applied: nothing at or below it is applied again.</summary>
+        /// <summary>The highest stream sequence of the partition applied: nothing at or below it is applied again.</summary>
         public ulong Position { get; set; } = position;
 
         /// <summary>
@@ -128,7 +128,7 @@ public sealed class PartitionConsumer(
     protected override bool IsEmpty(List<INatsJSMsg<byte[]>> batch) => batch.Count == 0;
 
     /// <summary>
-    /// Nothing was delivered for an idle fetch: events of the Partition stored longer ago than that, above the
+    /// Nothing was delivered for an idle fetch: events of the partition stored longer ago than that, above the
     /// position, are events the server passed over (moved the consumer past without delivering them).
     /// </summary>
     protected override Task IdleAsync(Session session, CancellationToken stopping, CancellationToken abort)
@@ -160,7 +160,7 @@ public sealed class PartitionConsumer(
 
     protected override async Task AckAsync(Session session, List<INatsJSMsg<byte[]>> batch, CancellationToken abort)
     {
-        // Ack-all: the last event acks the batch, and whatever came before it in the Partition, all applied now.
+        // Ack-all: the last event acks the batch, and whatever came before it in the partition, all applied now.
         await batch[^1].AckAsync(cancellationToken: abort);
         session.HeldByPrevious = 0;
     }
@@ -173,7 +173,7 @@ public sealed class PartitionConsumer(
     }
 
     /// <summary>
-    /// The one place the loop reads the stream itself: the Partition's events above the position and below
+    /// The one place the loop reads the stream itself: the partition's events above the position and below
     /// <paramref name="before"/> (the first event delivered above the position), or, after an idle fetch, those
     /// stored before it began. Such events were delivered to someone else (a previous owner that died holding
     /// them: <see cref="RecoveryPath.Held"/>) or not at all (<see cref="RecoveryPath.Gap"/>,
@@ -202,8 +202,9 @@ public sealed class PartitionConsumer(
     }
 
     /// <summary>
-    /// Applies a contiguous run of the Partition's events above the position: what does not decode is dead-lettered
-    /// first (so the position never passes a letter not yet set aside), the rest goes to the handler as one batch.
+    /// Applies a contiguous run of the partition's events above the position: what does not decode is dead-lettered
+    /// first (so the position never passes a letter not yet set aside), the rest goes to the handler as one batch, which
+    /// records the run's position with its effects (a run of letters only: the position alone).
     /// </summary>
     private async Task ApplyRunAsync(Session session, List<StreamEvent> run, CancellationToken stopping, CancellationToken abort)
     {
@@ -220,19 +221,18 @@ public sealed class PartitionConsumer(
             }
         }
 
-        if (events.Count > 0)
+        using (StartBatchActivity(run))
         {
-            using var activity = StartBatchActivity(run);
-            await ApplyBatchAsync(session, events, run[0].StoredAt, stopping, abort);
+            await ApplyBatchAsync(session, events, run[^1].Sequence, run[0].StoredAt, stopping, abort);
         }
 
         session.Position = run[^1].Sequence;
     }
 
     /// <summary>Applies the events as one batch; waits out a store outage; when the events themselves fail, one at a time.</summary>
-    private async Task ApplyBatchAsync(Session session, List<(StreamEvent Source, LikeEvent Event)> events, DateTimeOffset firstStoredAt, CancellationToken stopping, CancellationToken abort)
+    private async Task ApplyBatchAsync(Session session, List<(StreamEvent Source, LikeEvent Event)> events, ulong through, DateTimeOffset firstStoredAt, CancellationToken stopping, CancellationToken abort)
     {
-        var batch = new EventBatch(Partition, events.ConvertAll(e => e.Event), new EventPosition(session.Epoch, events[^1].Source.Sequence));
+        var batch = new EventBatch(Partition, events.ConvertAll(e => e.Event), new EventPosition(session.Epoch, through));
         if (await TryApplyAsync(batch, firstStoredAt, stopping, abort) is null)
         {
             return;

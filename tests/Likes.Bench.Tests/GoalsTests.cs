@@ -69,4 +69,13 @@ public class GoalsTests
 
         Assert.False(Goals.Evaluate(results).Single(g => g.Scenario == "exactness").Met);
     }
+
+    [Fact]
+    public void Exactness_IsShortOnAnyWrongAnswer()
+    {
+        var results = Results.All();
+        results.Exactness = results.Exactness! with { WrongAnswers = 1 };
+
+        Assert.False(Goals.Evaluate(results).Single(g => g.Scenario == "exactness").Met);
+    }
 }

@@ -16,6 +16,6 @@ public static class Results
         Persist = new PersistResult(12000, 45000, 0.27, 50000, 1000, 0.2, 4, 4.1, 14, 2.8, 47000, [], [],
             new Dictionary<string, double> { ["load generator"] = 3.5 }, new Dictionary<string, double> { ["load generator"] = 1.1 }),
         Memory = new MemoryResult(200000, 10000, 5000, 1000, 4_500_000, 800_000, 82.2, 5000, 4_400_000, 4998, 440_000, 1000, 362_000, 0, 0, 4, 22.5, 3.2),
-        Exactness = new ExactnessResult(0, 0, 0, 80000, 4700),
+        Exactness = new ExactnessResult(0, 0, 0, 80000, 4700, 0, 2000),
     };
 }

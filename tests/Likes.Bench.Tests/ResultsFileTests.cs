@@ -15,7 +15,7 @@ public class ResultsFileTests
         "hot_burst.likes", "hot_burst.incrby_calls", "hot_burst.likes_per_incrby", "hot_burst.seconds_to_exact",
         "persist.rows_per_s", "persist.raw_rows_per_s", "persist.ratio_vs_raw",
         "memory.likes", "memory.naive_bytes", "memory.system_bytes", "memory.saving_pct",
-        "exactness.drift_contents", "exactness.lost_likes",
+        "exactness.drift_contents", "exactness.lost_likes", "exactness.wrong_answers",
         "machine.cores", "machine.memory_gb",
     ];
 

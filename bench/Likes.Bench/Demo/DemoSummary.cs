@@ -24,6 +24,9 @@ public sealed class DemoSummary(BenchEnvironment env, IConnectionMultiplexer red
         var settled = await CatchUp.WaitAsync(env, CatchUpWithin, ct);
         await using var postgres = NpgsqlDataSource.Create(env.Postgres);
         var report = await new Exactness(postgres, redis, keys).CheckAsync(traffic.Accepted, traffic.FirstContent, o.Celebrity);
+        using var edge = new Load.EdgeClient(env.Edge, env.JwtKey, 16);
+        var answers = await ReadAnswers.CheckAsync(edge, postgres, traffic.Accepted, traffic.FirstContent, o.Celebrity, null, ct);
+        var exact = report.Exact && answers.Wrong == 0;
         var (system, naive) = await MemoryAsync(postgres, o);
         var reads = o.Reads.Snapshot();
         var writes = o.Writes.Snapshot();
@@ -39,16 +42,19 @@ public sealed class DemoSummary(BenchEnvironment env, IConnectionMultiplexer red
         table.AddRow("exact against PostgreSQL", report.Exact
             ? $"[green]yes[/]: {report.ExpectedLikes:N0} likes, 0 lost, 0 of {report.Contents:N0} counts off (Redis = stored = COUNT(*))"
             : $"[red]no[/]: {report.Lost} lost, {report.Extra} unexpected, {report.DriftContents} of {report.Contents:N0} counts off");
+        table.AddRow("answers as users read them", answers.Wrong == 0
+            ? $"[green]right[/]: feed-state of every pair written ({answers.Facts / 2:N0}: liked and count) and the my-likes of all {answers.Users:N0} users"
+            : $"[red]{answers.Wrong:N0} wrong[/]: {answers.WrongLiked} liked, {answers.WrongCounts} counts, {answers.WrongMyLikes} my-likes ({Markup.Escape(string.Join("; ", answers.Samples.Take(3)))})");
         table.AddRow("Redis memory", $"{Kb(system.Bytes)} (counters + these users' timelines) vs {Kb(naive.Bytes)} for a SET of likers per content: "
             + (saving >= 0 ? $"{saving:F0} % less" : $"{-saving:F0} % more at this small scale; ./likes bench measures it at 2,000,000 likes"));
         table.AddRow("caught up", $"{settled.TotalSeconds:F1} s after the load stopped");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine(report.Exact
-            ? "[green]Every accepted like is in PostgreSQL and every count is exact in PostgreSQL and Redis.[/]"
+        AnsiConsole.MarkupLine(exact
+            ? "[green]Every accepted like is in PostgreSQL, every count is exact in PostgreSQL and Redis, and every user reads what they did.[/]"
             : "[red]Not exact: see the table above.[/]");
         AnsiConsole.MarkupLine($"Next: metrics at {env.Edge}metrics and http://127.0.0.1:9101/metrics (aggregator) … :9104 (reconciler); "
             + "[bold]./likes status[/]; [bold]./likes bench --quick[/]; stop everything with [bold]./likes down[/].");
-        return report.Exact ? 0 : 1;
+        return exact ? 0 : 1;
     }
 
     /// <summary>The demo's keys (its contents' counters, its users' timelines) against naive sets of the same likes, built and dropped.</summary>

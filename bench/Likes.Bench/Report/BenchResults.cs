@@ -136,7 +136,9 @@ public sealed record MemoryResult(
     double NaiveBytesPerLike,
     double LoadSeconds);
 
-public sealed record ExactnessResult(long DriftContents, long LostLikes, long UnexpectedRows, long LikesExpected, long ContentsChecked);
+/// <param name="WrongAnswers">Reads after catch-up that disagree with what the writers were told (liked-state, counts, my-likes).</param>
+/// <param name="UsersRead">Users whose feed-state and my-likes were read back.</param>
+public sealed record ExactnessResult(long DriftContents, long LostLikes, long UnexpectedRows, long LikesExpected, long ContentsChecked, long WrongAnswers, long UsersRead);
 
 /// <summary>One measured run, for reading the plots' numbers.</summary>
 public sealed record RunResult(string Name, int Clients, double Seconds, long Ok, long Failed, double PerSecond, double P50Ms, double P90Ms, double P99Ms, double P999Ms, double MaxMs)

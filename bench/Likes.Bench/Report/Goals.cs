@@ -38,8 +38,8 @@ public static class Goals
                 f => $"saving_pct {f.SavingPct:F1} ({Mb(f.SystemBytes)} vs {Mb(f.NaiveBytes)}); answers wrong: {r.FeedState?.AnswersWrong.ToString(CultureInfo.InvariantCulture) ?? "not checked"}",
                 f => $"counters {Per(f.CounterBytes, f.Contents)} B per content ({f.CounterKeys:N0} hashes of up to {RedisKeys.CountersPerBucket}), timelines {Per(f.TimelineBytes, f.TimelineKeys)} B each x {f.TimelineKeys:N0}; "
                     + $"naive {f.NaiveBytesPerLike:F1} B per like, system {f.SystemBytesPerLike:F1}"),
-            Judge("exactness", "drift_contents = 0 and lost_likes = 0", r.Exactness, f => f.DriftContents == 0 && f.LostLikes == 0,
-                f => $"drift_contents {f.DriftContents}, lost_likes {f.LostLikes} ({f.LikesExpected:N0} likes on {f.ContentsChecked:N0} contents)",
+            Judge("exactness", "drift_contents = 0, lost_likes = 0 and wrong_answers = 0", r.Exactness, f => f.DriftContents == 0 && f.LostLikes == 0 && f.WrongAnswers == 0,
+                f => $"drift_contents {f.DriftContents}, lost_likes {f.LostLikes}, wrong_answers {f.WrongAnswers} ({f.LikesExpected:N0} likes on {f.ContentsChecked:N0} contents; feed-state and my-likes of {f.UsersRead:N0} users)",
                 f => f.UnexpectedRows == 0 ? "every accepted write is in PostgreSQL, counts agree in PostgreSQL and Redis" : $"{f.UnexpectedRows} rows whose last accepted action was an unlike"),
         ];
 

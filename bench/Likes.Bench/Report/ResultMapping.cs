@@ -89,8 +89,8 @@ public static class ResultMapping
             Round((double)f.SystemBytes / graph.Likes), Round((double)f.Naive.Bytes / graph.Likes), Round(load.Seconds));
     }
 
-    public static ExactnessResult ToResult(this ExactnessReport r)
-        => new(r.DriftContents, r.Lost, r.Extra, r.ExpectedLikes, r.Contents);
+    public static ExactnessResult ToResult(this ExactnessReport r, ReadsReport reads)
+        => new(r.DriftContents, r.Lost, r.Extra, r.ExpectedLikes, r.Contents, reads.Wrong, reads.Users);
 
     private static double Ratio(double value, double baseline) => baseline > 0 ? Math.Round(value / baseline, 3) : 0;
 

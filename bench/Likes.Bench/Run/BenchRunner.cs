@@ -70,9 +70,11 @@ public sealed class BenchRunner(BenchEnvironment env, BenchSizes sizes, string r
         {
             var settled = await CatchUp.WaitAsync(env, TimeSpan.FromMinutes(5), ct);
             var report = await new Exactness(fleetPostgres, redis, new RedisKeys(env.KeyPrefix)).CheckAsync(traffic.Accepted, traffic.FirstContent, traffic.LastContent + 1);
+            var reads = await ReadAnswers.CheckAsync(edge, fleetPostgres, traffic.Accepted, traffic.FirstContent, traffic.LastContent + 1, null, ct);
             Console.WriteLine($"  caught up in {settled.TotalSeconds:F1} s; {report.ExpectedLikes:N0} likes expected on {report.Contents:N0} contents: "
-                + $"{report.Lost} lost, {report.Extra} unexpected, {report.DriftContents} contents with count drift");
-            _results.Exactness = report.ToResult();
+                + $"{report.Lost} lost, {report.Extra} unexpected, {report.DriftContents} contents with count drift; "
+                + $"read back by {reads.Users:N0} users: {reads.WrongLiked} liked wrong, {reads.WrongCounts} counts wrong, {reads.WrongMyLikes} my-likes wrong");
+            _results.Exactness = report.ToResult(reads);
         });
 
         _results.Run = _results.Run with { Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) };
@@ -82,7 +84,7 @@ public sealed class BenchRunner(BenchEnvironment env, BenchSizes sizes, string r
         var file = await ResultsFile.WriteAsync(_results, root);
         Console.WriteLine($"results: {Path.GetRelativePath(root, file)}; plots: {string.Join(", ", plots.Written.Select(p => Path.GetRelativePath(root, p)))}");
         Console.WriteLine($"took {clock.Elapsed.TotalSeconds:F0} s");
-        var exact = _results.Exactness is { DriftContents: 0, LostLikes: 0 };
+        var exact = _results.Exactness is { DriftContents: 0, LostLikes: 0, WrongAnswers: 0 };
         return _results.Errors.Count == 0 && exact ? 0 : 1;
     }
 

@@ -11,6 +11,12 @@ namespace Likes.Faults.Tests.Scenarios;
 public sealed record FaultPlan(int Order, string Name, string Faults, Func<FaultContext, Task> Inject, Func<FaultContext, Task> Recover)
 {
     public LoadShape Shape { get; init; } = LoadShape.Default;
+
+    /// <summary>
+    /// Refusals the fault makes on purpose (a grant revoked), as text a server's log line or ACL LOG entry contains; any
+    /// other refusal during the scenario fails it: a daemon refused by its own grants.
+    /// </summary>
+    public IReadOnlyList<string> ExpectedRefusals { get; init; } = [];
 }
 
 /// <summary>What a plan's steps work with: the stack, the scenario's id block, its history and clock.</summary>

@@ -20,8 +20,8 @@ public sealed class ScenarioResults
     public string Table()
     {
         var text = new StringBuilder();
-        text.AppendLine("| scenario | load | faults | accepted | lost | drift after reconcile | 5xx reads | recovery s |");
-        text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|");
+        text.AppendLine("| scenario | load | faults | accepted | lost | wrong liked answers | drift after reconcile | 5xx reads | recovery s |");
+        text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
         foreach (var r in _results.OrderBy(r => r.Order))
         {
             text.AppendLine(r.Row());

@@ -53,6 +53,7 @@ public sealed class ScenarioRun
         var size = FaultSize.Current;
         await stack.EnsureUpAsync();
         var idBase = stack.NextIdBase();
+        var refusalsMark = await stack.MarkRefusalsAsync();
         var clock = Stopwatch.StartNew();
         var history = new History();
         var answers = new Answers();
@@ -95,7 +96,7 @@ public sealed class ScenarioRun
         var trouble = new[] { answers.LastAbnormal ?? TimeSpan.Zero, readiness.LastNotReady ?? TimeSpan.Zero }.Max();
         var recovery = trouble > injectedAt ? trouble - injectedAt : TimeSpan.Zero;
 
-        var (pending, consumers, caughtUpIn, slowCatchUp) = await CatchUpAsync(stack, size);
+        var (catchUp, consumers, slowCatchUp) = await CatchUpAsync(stack, size);
         var reconcile = await stack.ScriptAsync("""
             mapfile -t vars < <(_fleet_env; credentials_daemon_env reconciler); rc=0
             env "${vars[@]}" ASPNETCORE_ENVIRONMENT=Production dotnet "$(_dll Likes.Reconciler)" reconcile --full || rc=$?
@@ -107,6 +108,8 @@ public sealed class ScenarioRun
         await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.Redis);
         var exactness = await new Exactness(postgres, redis, new RedisKeys(new RedisOptions().KeyPrefix))
             .CheckAsync(final, load.FirstContent, load.LastContent, undetermined);
+        var readsChecked = await ReadAnswers.CheckAsync(edge, postgres, final, load.FirstContent, load.LastContent, undetermined, CancellationToken.None);
+        var refusals = (await stack.RefusalsSinceAsync(refusalsMark)).Where(r => !plan.ExpectedRefusals.Any(e => r.Contains(e, StringComparison.Ordinal))).ToList();
 
         var c = CultureInfo.InvariantCulture;
         var reads = answers.All.LongCount(a => a.Kind == RequestKind.Read);
@@ -116,23 +119,26 @@ public sealed class ScenarioRun
             .AppendLine(c, $"{plan.Name}: {loadText}; fault at {injectedAt.TotalSeconds:F1} s, recovery started at {recoveringAt.TotalSeconds:F1} s, normal again after {recovery.TotalSeconds:F1} s{(recovered ? string.Empty : " (NOT within the limit)")}")
             .AppendLine(c, $"  writes: {history.Acknowledged:N0} acknowledged, {history.Unknown:N0} unknown (503, timeout, no answer); pairs left open by an unknown write: {undetermined.Count:N0}")
             .AppendLine(c, $"  PostgreSQL: {exactness.Rows:N0} rows for {exactness.ExpectedLikes:N0} expected likes; lost {exactness.Lost}, unexpected {exactness.Extra}; contents {exactness.Contents:N0}, drift {exactness.DriftContents}, without a Redis counter {exactness.MissingCounters}")
-            .AppendLine(c, $"  reads: {reads:N0}, 5xx {answers.ServerErrors(RequestKind.Read)}, degraded {answers.All.Count(a => a.Degraded)}, no answer {answers.All.Count(a => a.Kind == RequestKind.Read && a.Status == 0)}; consumers caught up in {caughtUpIn.TotalSeconds:F1} s, events still pending then: {pending}")
+            .AppendLine(c, $"  reads: {reads:N0}, 5xx {answers.ServerErrors(RequestKind.Read)}, degraded {answers.All.Count(a => a.Degraded)}, no answer {answers.All.Count(a => a.Kind == RequestKind.Read && a.Status == 0)}; consumers caught up in {catchUp.TotalSeconds:F1} s{(catchUp.CaughtUp ? string.Empty : ", NOT: " + string.Join("; ", catchUp.Behind))}")
+            .AppendLine(c, $"  answers after catch-up: {readsChecked.Users:N0} users, {readsChecked.Facts:N0} feed-state facts: {readsChecked.WrongLiked} liked wrong, {readsChecked.WrongCounts} counts wrong, {readsChecked.WrongMyLikes} my-likes wrong, {readsChecked.ServerErrors} not 200, {readsChecked.Degraded} degraded")
+            .Append(readsChecked.Samples.Count == 0 ? string.Empty : "  wrong answers: " + string.Join("; ", readsChecked.Samples) + Environment.NewLine)
+            .Append(refusals.Count == 0 ? string.Empty : "  refused by a server's permissions (a grant missing):" + Environment.NewLine + string.Join(Environment.NewLine, refusals.Take(10).Select(r => "    " + r)) + Environment.NewLine)
             .Append(slowCatchUp is null ? string.Empty : $"  still catching up after {size.SlowCatchUp.TotalSeconds:F0} s: {slowCatchUp}{Environment.NewLine}")
             .Append(exactness.LostSample.Count == 0 ? string.Empty : "  lost (user, content): " + string.Join(", ", exactness.LostSample) + Environment.NewLine)
             .Append(PublishesOf(stack, exactness.LostSample))
             .AppendLine("  " + faults)
-            .Append(pending == 0 && exactness.Lost == 0 ? string.Empty : consumers + Environment.NewLine)
+            .Append(catchUp.CaughtUp && exactness.Lost == 0 ? string.Empty : consumers + Environment.NewLine)
             .Append(reconcile);
         output.WriteLine(details.ToString());
 
         var row = new ScenarioResult(plan.Order, plan.Name, loadText, faults, history.Acknowledged, exactness.Lost + exactness.Extra,
-            exactness.DriftContents, answers.ServerErrors(RequestKind.Read), recovery.TotalSeconds, details.ToString());
+            exactness.DriftContents, readsChecked.Wrong, answers.ServerErrors(RequestKind.Read), recovery.TotalSeconds, details.ToString());
         stack.Results.Add(row);
         // Drift is only "after one reconcile" if the reconcile ran.
         var reconciled = reconcile.Contains("reconcile exit code 0", StringComparison.Ordinal);
-        if (!recovered || pending != 0 || !reconciled)
+        if (!recovered || !catchUp.CaughtUp || !reconciled || refusals.Count > 0)
         {
-            throw new Xunit.Sdk.XunitException($"{plan.Name}: {(recovered ? string.Empty : "did not recover within the limit; ")}{(pending == 0 ? string.Empty : $"{pending} events never applied; ")}{(reconciled ? string.Empty : "the reconcile run failed; ")}\n{details}");
+            throw new Xunit.Sdk.XunitException($"{plan.Name}: {(recovered ? string.Empty : "did not recover within the limit; ")}{(catchUp.CaughtUp ? string.Empty : "events never applied; ")}{(reconciled ? string.Empty : "the reconcile run failed; ")}{(refusals.Count == 0 ? string.Empty : $"{refusals.Count} permission refusals; ")}\n{details}");
         }
 
         return new ScenarioRun(row, answers, injectedAt, recoveringAt);
@@ -165,26 +171,26 @@ public sealed class ScenarioRun
         return $"    {root.GetProperty("Timestamp").GetString()?.Trim()} {root.GetProperty("Message").GetString()}";
     }
 
-    /// <summary>I5 and I6: nothing acknowledged lost, counts exact after one reconcile, and no read answered 5xx.</summary>
+    /// <summary>I5, I6 and I7: nothing acknowledged lost, every answer right and counts exact after one reconcile, no read answered 5xx.</summary>
     public void AssertInvariants()
     {
         Assert.True(Result.Lost == 0, $"{Result.Lost} acknowledged writes lost\n{Result.Details}");
+        Assert.True(Result.WrongAnswers == 0, $"{Result.WrongAnswers} answers wrong after catch-up\n{Result.Details}");
         Assert.True(Result.Drift == 0, $"{Result.Drift} contents drift after one reconcile\n{Result.Details}");
         Assert.True(Result.ServerErrorReads == 0, $"{Result.ServerErrorReads} reads answered 5xx\n{Result.Details}");
     }
 
     /// <summary>
-    /// Waits until both consumers applied everything; returns what is still pending (0 when caught up), what
-    /// JetStream says of the stream and each consumer then (why events are pending, or were lost), how long
-    /// it took, and, if that was long, what JetStream said of the consumers while they were still behind.
+    /// Waits until both workers applied every partition to its end (by their own positions); returns that, what JetStream
+    /// says of the stream and each consumer then (why events are behind, or were lost), and, if catching up was slow,
+    /// what was behind while it was.
     /// </summary>
-    private static async Task<(ulong Pending, string Consumers, TimeSpan CaughtUpIn, string? Slow)> CatchUpAsync(PrivateStack stack, FaultSize size)
+    private static async Task<(CatchUpResult CatchUp, string Consumers, string? Slow)> CatchUpAsync(PrivateStack stack, FaultSize size)
     {
         string? slow = null;
-        var caughtUpIn = await CatchUp.WaitAsync(stack.Bench, size.CatchUpLimit, CancellationToken.None, size.CatchUpSettle, (size.SlowCatchUp, state => slow = state));
+        var catchUp = await CatchUp.WaitAsync(stack.Bench, size.CatchUpLimit, CancellationToken.None, size.CatchUpSettle, (size.SlowCatchUp, state => slow = state));
         await using var nats = stack.ConnectNats();
         var events = new EventPublisher(new NatsJSContext(nats), new StreamOptions());
-        var pending = await events.PendingAsync("aggregator") + await events.PendingAsync("persister");
-        return (pending, await events.DescribeAsync("aggregator", "persister"), caughtUpIn, slow);
+        return (catchUp, await events.DescribeAsync("aggregator", "persister"), slow);
     }
 }

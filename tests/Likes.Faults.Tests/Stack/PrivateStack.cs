@@ -85,6 +85,53 @@ public sealed class PrivateStack : IAsyncLifetime
     /// <summary>A fresh block of user and content ids for the next scenario.</summary>
     public long NextIdBase() => 1_000_000L * Interlocked.Increment(ref _scenarios);
 
+    /// <summary>Where the servers' refusals stand now: the NATS and PostgreSQL logs' lengths; Redis's ACL LOG is emptied.</summary>
+    public async Task<RefusalsMark> MarkRefusalsAsync()
+    {
+        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis))
+        {
+            await redis.GetDatabase().ExecuteAsync("ACL", "LOG", "RESET");
+        }
+
+        return new RefusalsMark(LengthOf(LogOf("nats")), LengthOf(LogOf("postgres")));
+    }
+
+    /// <summary>
+    /// What the servers refused since <paramref name="mark"/>: NATS's permission violations, PostgreSQL's permission
+    /// denials, Redis's ACL denials (but the client's CONFIG GET probe, refused on purpose).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RefusalsSinceAsync(RefusalsMark mark)
+    {
+        var refused = LinesSince(LogOf("nats"), mark.Nats).Where(l => l.Contains("Violation", StringComparison.Ordinal)).ToList();
+        refused.AddRange(LinesSince(LogOf("postgres"), mark.Postgres).Where(l => l.Contains("permission denied", StringComparison.Ordinal)));
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis);
+        foreach (var entry in (StackExchange.Redis.RedisResult[])(await redis.GetDatabase().ExecuteAsync("ACL", "LOG"))!)
+        {
+            var fields = entry.ToDictionary();
+            if (fields["object"].ToString() != "config|get")
+            {
+                refused.Add($"redis ACL: {fields["username"]} {fields["reason"]} {fields["object"]}");
+            }
+        }
+
+        return refused;
+    }
+
+    private static long LengthOf(string file) => File.Exists(file) ? new FileInfo(file).Length : 0;
+
+    private static string[] LinesSince(string file, long offset)
+    {
+        if (!File.Exists(file))
+        {
+            return [];
+        }
+
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(Math.Min(offset, stream.Length), SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n');
+    }
+
     public Task<string> ScriptAsync(string commands) => Scripts.RunAsync(Root, Environment, commands, ScriptTimeout);
 
     public async Task InitializeAsync()
@@ -202,6 +249,9 @@ public sealed class StackPorts
         }
     }
 }
+
+/// <summary>How long the servers' logs were when a scenario began.</summary>
+public readonly record struct RefusalsMark(long Nats, long Postgres);
 
 [CollectionDefinition(Name)]
 public sealed class PrivateStackCollection : ICollectionFixture<PrivateStack>
