@@ -23,6 +23,9 @@ public sealed record FaultSize(
 
     public static FaultSize Current { get; } = Environment.GetEnvironmentVariable("LIKES_FAULTS") == "full" ? Full : Quick;
 
+    /// <summary>How long a refusal or a full disk lasts: long enough for every retry and back-off to run many times.</summary>
+    public TimeSpan LongHold => Name == "full" ? TimeSpan.FromSeconds(60) : TimeSpan.FromSeconds(8);
+
     /// <summary>After the fault is removed, the longest the load runs waiting for normal answers and ready daemons.</summary>
     public TimeSpan RecoveryLimit { get; } = TimeSpan.FromSeconds(90);
 

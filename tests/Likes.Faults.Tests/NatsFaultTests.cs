@@ -49,6 +49,25 @@ public sealed class NatsFaultTests(PrivateStack stack, ITestOutputHelper output)
         Assert.All(reads, r => Assert.True(r is { Status: 200, Degraded: false }, $"read answered {r.Status}{(r.Degraded ? ", degraded" : string.Empty)}"));
     }
 
+    [Fact]
+    public async Task NatsStoreDiskFull_WritesAre503_NothingAcknowledgedIsLost()
+    {
+        var plan = new FaultPlan(19, "NATS store disk full", "the NATS store moved onto a disk with 1 MiB free under load (nats-server stops JetStream when it fills); disk freed, restarted",
+            c => c.Faults.FillNatsDiskAsync(1L << 20),
+            c => c.Faults.FreeNatsDiskAsync())
+        {
+            Hold = FaultSize.Current.LongHold,
+        };
+
+        var run = await ScenarioRun.RunAsync(stack, plan, output);
+
+        run.AssertInvariants();
+        var writes = run.DuringFault(RequestKind.Write).ToList();
+        Assert.Contains(writes, w => w.Status == 503);
+        Assert.All(writes.Where(w => w.Status != 202), w => Assert.Equal(503, w.Status));
+        Assert.All(run.DuringFault(RequestKind.Read), r => Assert.Equal(200, r.Status));
+    }
+
     /// <summary>What the server holds of the event stream: a restart that lost its tail shows as a lower last sequence.</summary>
     private static async Task<StreamState> StreamStateAsync(PrivateStack stack)
     {

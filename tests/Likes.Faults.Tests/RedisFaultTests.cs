@@ -37,4 +37,31 @@ public sealed class RedisFaultTests(PrivateStack stack, ITestOutputHelper output
 
         run.AssertInvariants();
     }
+
+    [Fact]
+    public async Task RedisPausingEveryClient_ReadsAnswerWithoutIt_WritesAreAccepted()
+    {
+        var plan = new FaultPlan(17, "Redis CLIENT PAUSE", "CLIENT PAUSE ALL for the hold under load: Redis answers nobody, then resumes on its own",
+            c => c.Faults.PauseRedisClientsAsync(c.Size.Hold),
+            _ => Task.CompletedTask);
+
+        var run = await ScenarioRun.RunAsync(stack, plan, output);
+
+        run.AssertInvariants();
+        Assert.All(run.DuringFault(RequestKind.Write), w => Assert.Equal(202, w.Status));
+        Assert.All(run.DuringFault(RequestKind.Read), r => Assert.Equal(200, r.Status));
+    }
+
+    [Fact]
+    public async Task RedisWithATinyMemoryLimit_EvictsEverything_NothingIsLost_AndAnswersStayRight()
+    {
+        var plan = new FaultPlan(18, "Redis maxmemory tiny", "maxmemory 2mb (allkeys-lru) under load: timelines, counters and positions evicted all the time; limit restored",
+            c => c.Faults.SetRedisMaxMemoryAsync("2mb"),
+            c => c.Faults.SetRedisMaxMemoryAsync(Environment.GetEnvironmentVariable("LIKES_REDIS_MAXMEMORY") ?? "512mb"));
+
+        var run = await ScenarioRun.RunAsync(stack, plan, output);
+
+        run.AssertInvariants();
+        Assert.All(run.DuringFault(RequestKind.Read), r => Assert.Equal(200, r.Status));
+    }
 }

@@ -12,6 +12,9 @@ public sealed record FaultPlan(int Order, string Name, string Faults, Func<Fault
 {
     public LoadShape Shape { get; init; } = LoadShape.Default;
 
+    /// <summary>How long the fault stays before recovery starts, when not the size's usual hold.</summary>
+    public TimeSpan? Hold { get; init; }
+
     /// <summary>
     /// Refusals the fault makes on purpose (a grant revoked), as text a server's log line or ACL LOG entry contains; any
     /// other refusal during the scenario fails it: a daemon refused by its own grants.

@@ -72,7 +72,7 @@ public sealed class ScenarioRun
             await Task.Delay(size.Warmup);
             injectedAt = clock.Elapsed;
             await plan.Inject(context);
-            await Task.Delay(size.Hold);
+            await Task.Delay(plan.Hold ?? size.Hold);
             recoveringAt = clock.Elapsed;
             await plan.Recover(context);
 

@@ -36,6 +36,85 @@ public sealed class FaultInjector(PrivateStack stack)
         await redis.GetServers()[0].FlushAllDatabasesAsync();
     }
 
+    /// <summary>
+    /// Takes the daemons' rights away: the persister's INSERT and DELETE on <c>likes</c>, the aggregator's Redis scripts
+    /// (a grant and an ACL line lost in a deploy). <see cref="GrantBackAsync"/> restores both exactly as provisioned.
+    /// </summary>
+    public async Task RevokeGrantsAsync()
+    {
+        await stack.ScriptAsync("_pg_psql -d likes -c 'REVOKE INSERT, DELETE ON likes FROM likes_persister'");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.Redis);
+        await redis.GetDatabase().ExecuteAsync("ACL", "SETUSER", "likes_aggregator", "-@scripting");
+    }
+
+    /// <summary>The migrations' grants again, and the ACL file the server started with.</summary>
+    public async Task GrantBackAsync()
+    {
+        await stack.ScriptAsync("_pg_psql -d likes -c 'GRANT INSERT, DELETE ON likes TO likes_persister'");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.Redis);
+        await redis.GetDatabase().ExecuteAsync("ACL", "LOAD");
+    }
+
+    /// <summary>Redis answers no client (CLIENT PAUSE ALL) for <paramref name="pause"/>; it resumes on its own.</summary>
+    public async Task PauseRedisClientsAsync(TimeSpan pause)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.Redis + ",allowAdmin=true");
+        await redis.GetServers()[0].ExecuteAsync("CLIENT", "PAUSE", ((long)pause.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "ALL");
+    }
+
+    /// <summary>Redis's memory limit, as <c>CONFIG SET maxmemory</c> (eviction as configured: allkeys-lru).</summary>
+    public async Task SetRedisMaxMemoryAsync(string limit)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.Redis + ",allowAdmin=true");
+        await redis.GetServers()[0].ConfigSetAsync("maxmemory", limit);
+    }
+
+    /// <summary>Deletes the timelines (and filters) of users <paramref name="first"/> … <paramref name="last"/>: an eviction.</summary>
+    public async Task<long> EvictTimelinesAsync(long first, long last)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.Redis);
+        var keys = new Likes.Shared.RedisKeys(new Likes.Shared.Configuration.RedisOptions().KeyPrefix);
+        var users = Enumerable.Range(0, (int)(last - first + 1)).Select(i => first + i);
+        return await redis.GetDatabase().KeyDeleteAsync([.. users.SelectMany(u => new RedisKey[] { keys.Timeline(u), keys.Bloom(u) })]);
+    }
+
+    /// <summary>Deletes the event stream, as an operator might, and provisions it again (<c>likes-admin streams</c>).</summary>
+    public async Task DeleteAndProvisionStreamAsync()
+    {
+        await using (var nats = stack.ConnectNats())
+        {
+            await new NATS.Client.JetStream.NatsJSContext(nats).DeleteStreamAsync(new Likes.Shared.Configuration.StreamOptions().Name);
+        }
+
+        await stack.ScriptAsync("fleet_provision >/dev/null");
+    }
+
+    /// <summary>
+    /// Moves the NATS store onto a disk of its own with <paramref name="headroom"/> free beyond what it holds now (a
+    /// tmpfs, as root), and restarts nats-server on it: the load fills it. <see cref="FreeNatsDiskAsync"/> moves it back.
+    /// </summary>
+    public async Task FillNatsDiskAsync(long headroom)
+    {
+        await KillAsync("nats");
+        await stack.ScriptAsync($"""
+            store="$(_local_dir)/nats"; held="$store.disk"
+            rm -rf "$held" && cp -a "$store" "$held"
+            size=$(( $(du -sb "$held" | cut -f1) + {headroom} ))
+            mount -t tmpfs -o size=$size likes-nats-store "$store" && cp -a "$held/." "$store/"
+            nats_start >/dev/null
+            """);
+    }
+
+    public async Task FreeNatsDiskAsync()
+    {
+        await KillAsync("nats");
+        await stack.ScriptAsync("""
+            store="$(_local_dir)/nats"; held="$store.disk"
+            rm -rf "$held" && cp -a "$store" "$held" && umount "$store" && rm -rf "$store" && mv "$held" "$store"
+            nats_start >/dev/null
+            """);
+    }
+
     /// <summary>Starts whatever is not running and waits until every daemon is ready.</summary>
     public Task RestartMissingAsync() => stack.EnsureUpAsync();
 

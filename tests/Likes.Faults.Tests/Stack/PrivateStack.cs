@@ -190,7 +190,13 @@ public sealed class PrivateStack : IAsyncLifetime
         }
 
         await Signals.SendAsync(Signals.Continue, paused.Where(Signals.IsAlive));
-        await ScriptAsync("fleet_stop && servers_down >/dev/null");
+        // A NATS store a disk-full scenario left on its own small disk goes back where it was.
+        await ScriptAsync("""
+            fleet_stop && servers_down >/dev/null
+            store="$(_local_dir)/nats"
+            if mountpoint -q "$store"; then umount "$store"; fi
+            if [[ -d "$store.disk" ]]; then rm -rf "$store" && mv "$store.disk" "$store"; fi
+            """);
     }
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
