@@ -54,6 +54,7 @@ public sealed class ScenarioRun
         await stack.EnsureUpAsync();
         var idBase = stack.NextIdBase();
         var refusalsMark = await stack.MarkRefusalsAsync();
+        var countsBefore = await RecoveryCounts.ReadAsync(stack);
         var clock = Stopwatch.StartNew();
         var history = new History();
         var answers = new Answers();
@@ -97,6 +98,7 @@ public sealed class ScenarioRun
         var recovery = trouble > injectedAt ? trouble - injectedAt : TimeSpan.Zero;
 
         var (catchUp, consumers, slowCatchUp) = await CatchUpAsync(stack, size);
+        var recoveries = (await RecoveryCounts.ReadAsync(stack)).Since(countsBefore);
         var reconcile = await stack.ScriptAsync("""
             mapfile -t vars < <(_fleet_env; credentials_daemon_env reconciler); rc=0
             env "${vars[@]}" ASPNETCORE_ENVIRONMENT=Production dotnet "$(_dll Likes.Reconciler)" reconcile --full || rc=$?
@@ -120,6 +122,7 @@ public sealed class ScenarioRun
             .AppendLine(c, $"  writes: {history.Acknowledged:N0} acknowledged, {history.Unknown:N0} unknown (503, timeout, no answer); pairs left open by an unknown write: {undetermined.Count:N0}")
             .AppendLine(c, $"  PostgreSQL: {exactness.Rows:N0} rows for {exactness.ExpectedLikes:N0} expected likes; lost {exactness.Lost}, unexpected {exactness.Extra}; contents {exactness.Contents:N0}, drift {exactness.DriftContents}, without a Redis counter {exactness.MissingCounters}")
             .AppendLine(c, $"  reads: {reads:N0}, 5xx {answers.ServerErrors(RequestKind.Read)}, degraded {answers.All.Count(a => a.Degraded)}, no answer {answers.All.Count(a => a.Kind == RequestKind.Read && a.Status == 0)}; consumers caught up in {catchUp.TotalSeconds:F1} s{(catchUp.CaughtUp ? string.Empty : ", NOT: " + string.Join("; ", catchUp.Behind))}")
+            .AppendLine(c, $"  {recoveries}")
             .AppendLine(c, $"  answers after catch-up: {readsChecked.Users:N0} users, {readsChecked.Facts:N0} feed-state facts: {readsChecked.WrongLiked} liked wrong, {readsChecked.WrongCounts} counts wrong, {readsChecked.WrongMyLikes} my-likes wrong, {readsChecked.ServerErrors} not 200, {readsChecked.Degraded} degraded")
             .Append(readsChecked.Samples.Count == 0 ? string.Empty : "  wrong answers: " + string.Join("; ", readsChecked.Samples) + Environment.NewLine)
             .Append(refusals.Count == 0 ? string.Empty : "  refused by a server's permissions (a grant missing):" + Environment.NewLine + string.Join(Environment.NewLine, refusals.Take(10).Select(r => "    " + r)) + Environment.NewLine)

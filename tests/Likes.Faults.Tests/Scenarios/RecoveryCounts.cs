@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Likes.Faults.Tests.Stack;
+
+namespace Likes.Faults.Tests.Scenarios;
+
+/// <summary>
+/// How often each defence against the stream server's own faults fired during a scenario, from the daemons' metrics:
+/// events the workers applied from the stream by path (held, gap, idle), partitions found behind a lost tail, and the
+/// edge's writes refused for a reused sequence. A daemon restarted in between counts from its new start.
+/// </summary>
+public sealed partial class RecoveryCounts
+{
+    private static readonly string[] Workers = ["aggregator", "persister"];
+
+    private readonly Dictionary<string, double> _values;
+
+    private RecoveryCounts(Dictionary<string, double> values) => _values = values;
+
+    public static async Task<RecoveryCounts> ReadAsync(PrivateStack stack)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var daemon in Workers.Append("edge"))
+        {
+            string text;
+            try
+            {
+                text = await http.GetStringAsync($"http://127.0.0.1:{stack.Ports.Daemons[daemon]}/metrics");
+            }
+            catch (HttpRequestException)
+            {
+                continue;
+            }
+
+            foreach (Match m in Counter().Matches(text))
+            {
+                values[m.Groups["name"].Value + m.Groups["labels"].Value] = double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return new RecoveryCounts(values);
+    }
+
+    /// <summary>One line: what each defence did since <paramref name="before"/>.</summary>
+    public string Since(RecoveryCounts before)
+    {
+        var parts = Workers.Select(w =>
+            $"{w} held {Delta(before, $"likes_{w}_events_recovered_total{{path=\"held\"}}")}, gap {Delta(before, $"likes_{w}_events_recovered_total{{path=\"gap\"}}")}, idle {Delta(before, $"likes_{w}_events_recovered_total{{path=\"idle\"}}")}, rewound {Delta(before, $"likes_{w}_stream_rewound_total")}");
+        return $"events applied from the stream: {string.Join("; ", parts)}; edge writes refused for a reused sequence: {Delta(before, "likes_edge_publish_failures_total{reason=\"sequence_reused\"}")}";
+    }
+
+    private string Delta(RecoveryCounts before, string series)
+    {
+        var now = _values.GetValueOrDefault(series);
+        var then = before._values.GetValueOrDefault(series);
+        return (now >= then ? now - then : now).ToString("F0", CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex(@"^(?<name>likes_\w+_(?:events_recovered_total|stream_rewound_total|publish_failures_total))(?<labels>\{[^}]*\})? (?<value>\S+)$", RegexOptions.Multiline)]
+    private static partial Regex Counter();
+}
