@@ -22,6 +22,24 @@ public sealed class DaemonProcess : IAsyncDisposable
     /// <summary>Everything the process wrote to stdout and stderr so far (its logs), one line each.</summary>
     public string Output => string.Join('\n', _output);
 
+    /// <summary>Every daemon process started and not yet disposed: killed when the test host exits, so none outlives a run.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Process> Running = new();
+
+    static DaemonProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var process in Running.Values)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+        }
+    };
+
     public static DaemonProcess Start(string assembly, IDictionary<string, string?> configuration, int port)
         => Launch(assembly, ["--urls", $"http://127.0.0.1:{port}"], configuration);
 
@@ -48,6 +66,7 @@ public sealed class DaemonProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {assembly}");
+        Running[process.Id] = process;
         var daemon = new DaemonProcess(process);
         process.OutputDataReceived += (_, line) => daemon.Keep(line.Data);
         process.ErrorDataReceived += (_, line) => daemon.Keep(line.Data);
@@ -82,6 +101,7 @@ public sealed class DaemonProcess : IAsyncDisposable
             await KillAsync();
         }
 
+        Running.TryRemove(_process.Id, out _);
         _process.Dispose();
     }
 

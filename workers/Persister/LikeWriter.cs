@@ -17,9 +17,8 @@ public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOpti
 {
     // The count rows move in one upsert, in content order: writers that commit at once lock shared rows in
     // the same order and never deadlock, and a content's first like creates its row. CHECK (like_count >= 0)
-    // is evaluated on the proposed row before the conflict is found, so the proposed row carries no delta: an
-    // existing row takes its delta from the deltas it was proposed from. A new row starts at version 1 (versions
-    // order counter writes over the ghost's 0); a count never goes below 0 (drift the reconciler repairs, not the events').
+    // is evaluated on the proposed row before the conflict is found, so the delta (negative for unlikes)
+    // travels in the proposed version; a count never goes below 0 (drift the reconciler repairs, not the events').
     private const string ApplySql = """
         WITH unliked AS (
             DELETE FROM likes l
@@ -54,10 +53,9 @@ public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOpti
             HAVING sum(delta) <> 0
         ), updated AS (
             INSERT INTO content_like_counts AS k (content_id, like_count, version)
-            SELECT content_id, greatest(delta, 0), 1 FROM deltas ORDER BY content_id
+            SELECT content_id, greatest(delta, 0), delta FROM deltas ORDER BY content_id
             ON CONFLICT (content_id) DO UPDATE
-            SET like_count = greatest(k.like_count + (SELECT d.delta FROM deltas d WHERE d.content_id = excluded.content_id), 0),
-                version = k.version + 1, updated_at = now(),
+            SET like_count = greatest(k.like_count + excluded.version, 0), version = k.version + 1, updated_at = now(),
                 touched_at = CASE WHEN k.touched_at < now() - @touched_resolution THEN now() ELSE k.touched_at END
             RETURNING 1
         )
@@ -75,6 +73,10 @@ public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOpti
                             ELSE greatest(stream_positions.sequence, excluded.sequence) END
         WHERE excluded.epoch >= stream_positions.epoch
         """;
+
+    // A row the upsert created from an unlike (its likes were there without a count row) took the delta as its
+    // version: it starts at 1 instead, above the ghost's 0, so its counter can be written. A probe per content.
+    private const string FirstVersionSql = "UPDATE content_like_counts SET version = 1 WHERE content_id = ANY(@contents) AND version < 1";
 
     // As three arrays in one row: thousands of rows cost the reader far more than the same numbers in arrays.
     private const string CountsSql = """
@@ -112,6 +114,9 @@ public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOpti
         position.Parameters.Add(Array("epochs", batches.Select(b => b.Position.Epoch)));
         position.Parameters.Add(Array("sequences", batches.Select(b => (long)b.Position.Sequence)));
         batch.BatchCommands.Add(position);
+        var firstVersion = new NpgsqlBatchCommand(FirstVersionSql);
+        firstVersion.Parameters.Add(Array("contents", contents));
+        batch.BatchCommands.Add(firstVersion);
         var read = new NpgsqlBatchCommand(CountsSql);
         read.Parameters.Add(Array("contents", contents));
         batch.BatchCommands.Add(read);
@@ -129,7 +134,7 @@ public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOpti
             duplicates[i] = new DuplicateLike(duplicateUsers[i], duplicateContents[i], duplicateTimes[i]);
         }
 
-        // The position upsert returns no rows, so the next result set is the counts.
+        // The position upsert and the first versions return no rows, so the next result set is the counts.
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var countedContents = reader.GetFieldValue<long[]>(0);
