@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test project against the real servers and ends with "N passed, N failed".
+# tests_run [filter]: only the tests the filter selects (dotnet test --filter syntax; a bare word matches names).
 
 tests_run() {
-    local results log
+    local filter=${1:-} results log
     results="$(likes_root)/.local/test-results"
     log="$(_log_file test)"
     rm -rf "$results"
@@ -20,8 +21,9 @@ tests_run() {
         local rc=0
         dotnet build "$(likes_root)/Workers.sln" -c Release -nologo -v quiet || rc=$?
         if [[ $rc -eq 0 ]]; then
+            [[ -z $filter || $filter == *[=~\&\|]* ]] || filter="FullyQualifiedName~$filter"
             env -u LIKES_JWT_KEY dotnet test "$(likes_root)/Workers.sln" -c Release --no-build -nologo \
-                --logger "console;verbosity=normal" || rc=$?
+                ${filter:+--filter "$filter"} --logger "console;verbosity=normal" || rc=$?
         fi
         echo "$rc" >"$results/exit-code"
     } 2>&1 | tee "$log" | grep -E --line-buffered '^\s*(Failed|Skipped) |Passed!|Failed!|error (CS|MSB|NU|NETSDK)' | cut -c1-300 || true

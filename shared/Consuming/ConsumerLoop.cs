@@ -22,6 +22,9 @@ public abstract class ConsumerLoop<TSession, TBatch>(ConsumerProgress progress, 
 
     protected abstract Task<TSession> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>True when what the session knows of the server may no longer hold (the connection dropped since it opened).</summary>
+    protected virtual bool IsStale(TSession session) => false;
+
     /// <summary>The next batch; empty when nothing came within the idle fetch.</summary>
     protected abstract Task<TBatch> FetchAsync(TSession session, CancellationToken stopping);
 
@@ -44,6 +47,11 @@ public abstract class ConsumerLoop<TSession, TBatch>(ConsumerProgress progress, 
         {
             try
             {
+                if (session is not null && IsStale(session))
+                {
+                    session = null;
+                }
+
                 session ??= await OpenAsync(stopping);
                 var batch = await FetchAsync(session, stopping);
                 progress.Progressed(slot);

@@ -44,11 +44,18 @@ public sealed class PartitionConsumer(
 
     private readonly PartitionStream _stream = new(js, stream, partition);
     private readonly Backoff _outage = new(options.BackoffInitial, options.BackoffMax);
+    private readonly ConnectionDrops _drops = ConnectionDrops.Of(js.Connection);
 
     /// <summary>An open durable consumer and what the loop knows of the stream behind it.</summary>
-    public sealed class Session(INatsJSConsumer consumer, long epoch, ulong position, int heldByPrevious)
+    public sealed class Session(INatsJSConsumer consumer, long epoch, ulong position, int heldByPrevious, long drops)
     {
         public INatsJSConsumer Consumer { get; } = consumer;
+
+        /// <summary>
+        /// Connection drops counted when the session opened. The server on the other side of a reconnect may have
+        /// restarted with another stream state (a lost tail, a stream created again): the session is opened anew.
+        /// </summary>
+        public long Drops { get; } = drops;
 
         /// <summary>The stream's epoch (<see cref="StreamEpoch"/>): positions of another stream count from 0.</summary>
         public long Epoch { get; } = epoch;
@@ -63,8 +70,11 @@ public sealed class PartitionConsumer(
         public int HeldByPrevious { get; set; } = heldByPrevious;
     }
 
+    protected override bool IsStale(Session session) => _drops.Count != session.Drops;
+
     protected override async Task<Session> OpenAsync(CancellationToken cancellationToken)
     {
+        var drops = _drops.Count;
         var consumer = await js.CreateOrUpdateConsumerAsync(stream.Name, LikesTopology.EventConsumer(stream, options, worker.Name, Partition), cancellationToken);
         // Read after the consumer exists: a stream created again in between fails the first fetch, and the session with it.
         var info = (await js.GetStreamAsync(stream.Name, cancellationToken: cancellationToken)).Info;
@@ -79,7 +89,7 @@ public sealed class PartitionConsumer(
         }
 
         ConsumerLog.Consuming(Logger, Partition, worker.DurableName(Partition), position);
-        return new Session(consumer, epoch, position, (int)consumer.Info.NumAckPending);
+        return new Session(consumer, epoch, position, (int)consumer.Info.NumAckPending, drops);
     }
 
     /// <summary>

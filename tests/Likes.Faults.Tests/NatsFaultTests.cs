@@ -1,3 +1,4 @@
+using Likes.Bench.Checks;
 using Likes.Faults.Tests.Load;
 using Likes.Shared.Configuration;
 using NATS.Client.JetStream;
@@ -66,6 +67,69 @@ public sealed class NatsFaultTests(PrivateStack stack, ITestOutputHelper output)
         Assert.Contains(writes, w => w.Status == 503);
         Assert.All(writes.Where(w => w.Status != 202), w => Assert.Equal(503, w.Status));
         Assert.All(run.DuringFault(RequestKind.Read), r => Assert.Equal(200, r.Status));
+    }
+
+    /// <summary>
+    /// A machine crash under a single nats-server: its disk kept the store as it was seconds earlier, so the stream
+    /// restarts with a shorter tail and hands those sequences out again, while the workers' positions are past them
+    /// (nats-server 2.10 restores such a store without a word). The load is drained before the copy and before the
+    /// crash, so every event the crash takes was applied: what it must not take is a write acknowledged after it, under
+    /// a sequence the workers already applied. The edge, which stayed up, refuses those (503) until the stream is past
+    /// what it acknowledged before.
+    /// </summary>
+    [Fact]
+    public async Task NatsStoreLosesItsTail_WritesUnderReusedSequencesAre503_NothingAcknowledgedIsLost()
+    {
+        RecoveryCounts? before = null;
+        var plan = new FaultPlan(20, "NATS store lost its tail", "load drained, the NATS store copied; load again, drained; nats-server killed and started on the copy (a machine crash that lost the writes since)",
+            async c =>
+            {
+                before = await RecoveryCounts.ReadAsync(c.Stack);
+                await DrainAsync(c);
+                await c.Faults.KeepNatsStoreAsync();
+                var kept = (await StreamStateAsync(c.Stack)).LastSeq;
+                await c.Faults.ResumeAsync("edge");
+                await Task.Delay(c.Size.Hold);
+                await DrainAsync(c);
+                var handedOut = (await StreamStateAsync(c.Stack)).LastSeq;
+                await c.Faults.CrashNatsToKeptStoreAsync();
+                var restored = (await StreamStateAsync(c.Stack)).LastSeq;
+                Assert.True(restored < handedOut, $"the stream came back at {restored}, not behind {handedOut}");
+                c.Notes.Add($"stream restored at sequence {restored} (kept at {kept}; {handedOut - restored:N0} sequences handed out again)");
+                await WorkersSeeTheStreamBehindAsync(c.Stack, before);
+                await c.Faults.ResumeAsync("edge");
+            },
+            c => c.Faults.RestartMissingAsync());
+
+        var run = await ScenarioRun.RunAsync(stack, plan, output);
+
+        run.AssertInvariants();
+        var after = await RecoveryCounts.ReadAsync(stack);
+        Assert.True(after.SequenceReusedSince(before!) > 0, "the edge accepted every write under a reused sequence");
+    }
+
+    /// <summary>Both workers, reconnected, find the stream's last sequence below their positions (before any new write lifts it).</summary>
+    private static async Task WorkersSeeTheStreamBehindAsync(PrivateStack stack, RecoveryCounts before)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        string[] behind;
+        do
+        {
+            await Task.Delay(250);
+            var now = await RecoveryCounts.ReadAsync(stack, workersOnly: true);
+            behind = [.. new[] { "aggregator", "persister" }.Where(w => now.RewoundSince(before, w) == 0)];
+        }
+        while (behind.Length > 0 && DateTime.UtcNow < deadline);
+
+        Assert.True(behind.Length == 0, $"not seen as behind by {string.Join(", ", behind)}: stream_rewound_total did not move");
+    }
+
+    /// <summary>Pauses the edge and waits until the workers applied everything in the stream.</summary>
+    private static async Task DrainAsync(FaultContext c)
+    {
+        await c.Faults.PauseAsync("edge");
+        var drained = await CatchUp.WaitAsync(c.Stack.Bench, TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.True(drained.CaughtUp, "the stream did not drain: " + string.Join("; ", drained.Behind));
     }
 
     /// <summary>What the server holds of the event stream: a restart that lost its tail shows as a lower last sequence.</summary>

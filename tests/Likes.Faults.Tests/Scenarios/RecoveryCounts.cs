@@ -13,15 +13,18 @@ public sealed partial class RecoveryCounts
 {
     private static readonly string[] Workers = ["aggregator", "persister"];
 
+    private const string SequenceReused = "likes_edge_publish_failures_total{reason=\"sequence_reused\"}";
+
     private readonly Dictionary<string, double> _values;
 
     private RecoveryCounts(Dictionary<string, double> values) => _values = values;
 
-    public static async Task<RecoveryCounts> ReadAsync(PrivateStack stack)
+    /// <summary>The counts of every daemon that answers; <paramref name="workersOnly"/> leaves out the edge (paused, say).</summary>
+    public static async Task<RecoveryCounts> ReadAsync(PrivateStack stack, bool workersOnly = false)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var daemon in Workers.Append("edge"))
+        foreach (var daemon in workersOnly ? Workers : Workers.Append("edge"))
         {
             string text;
             try
@@ -47,14 +50,22 @@ public sealed partial class RecoveryCounts
     {
         var parts = Workers.Select(w =>
             $"{w} held {Delta(before, $"likes_{w}_events_recovered_total{{path=\"held\"}}")}, gap {Delta(before, $"likes_{w}_events_recovered_total{{path=\"gap\"}}")}, idle {Delta(before, $"likes_{w}_events_recovered_total{{path=\"idle\"}}")}, rewound {Delta(before, $"likes_{w}_stream_rewound_total")}");
-        return $"events applied from the stream: {string.Join("; ", parts)}; edge writes refused for a reused sequence: {Delta(before, "likes_edge_publish_failures_total{reason=\"sequence_reused\"}")}";
+        return $"events applied from the stream: {string.Join("; ", parts)}; edge writes refused for a reused sequence: {Delta(before, SequenceReused)}";
     }
 
-    private string Delta(RecoveryCounts before, string series)
+    /// <summary>Writes the edge refused (503) since <paramref name="before"/> because the stream acked them under a sequence it had handed out before.</summary>
+    public double SequenceReusedSince(RecoveryCounts before) => Count(before, SequenceReused);
+
+    /// <summary>Times a worker found its position above the stream's last sequence (a lost tail) since <paramref name="before"/>.</summary>
+    public double RewoundSince(RecoveryCounts before, string worker) => Count(before, $"likes_{worker}_stream_rewound_total");
+
+    private string Delta(RecoveryCounts before, string series) => Count(before, series).ToString("F0", CultureInfo.InvariantCulture);
+
+    private double Count(RecoveryCounts before, string series)
     {
         var now = _values.GetValueOrDefault(series);
         var then = before._values.GetValueOrDefault(series);
-        return (now >= then ? now - then : now).ToString("F0", CultureInfo.InvariantCulture);
+        return now >= then ? now - then : now;
     }
 
     [GeneratedRegex(@"^(?<name>likes_\w+_(?:events_recovered_total|stream_rewound_total|publish_failures_total))(?<labels>\{[^}]*\})? (?<value>\S+)$", RegexOptions.Multiline)]

@@ -115,6 +115,24 @@ public sealed class FaultInjector(PrivateStack stack)
             """);
     }
 
+    /// <summary>
+    /// Keeps a copy of the NATS store as it is now: what its disk would still hold after a machine crash if nothing
+    /// written after this reached it (nats-server leaves writes to the page cache, synced every 2 minutes by default).
+    /// </summary>
+    public Task KeepNatsStoreAsync() => stack.ScriptAsync("""
+        store="$(_local_dir)/nats"; rm -rf "$store.kept" && cp -a "$store" "$store.kept"
+        """);
+
+    /// <summary>Kills nats-server and starts it on the copy <see cref="KeepNatsStoreAsync"/> kept: the machine crash.</summary>
+    public async Task CrashNatsToKeptStoreAsync()
+    {
+        await KillAsync("nats");
+        await stack.ScriptAsync("""
+            store="$(_local_dir)/nats"; rm -rf "$store" && mv "$store.kept" "$store"
+            nats_start >/dev/null
+            """);
+    }
+
     /// <summary>Starts whatever is not running and waits until every daemon is ready.</summary>
     public Task RestartMissingAsync() => stack.EnsureUpAsync();
 
