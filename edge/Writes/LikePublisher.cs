@@ -7,6 +7,7 @@ using Likes.Shared.Partitioning;
 using Microsoft.Extensions.Options;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 
 namespace Likes.Edge.Writes;
 
@@ -53,7 +54,17 @@ public sealed partial class LikePublisher(
                 return PublishOutcome.KeyReused;
             }
 
-            var ack = await js.PublishAsync(subject, LikeEventCodec.Encode(e), opts: opts, headers: TraceHeaders(activity ?? Activity.Current), cancellationToken: timeout.Token);
+            PubAckResponse ack;
+            sequences.Sending();
+            try
+            {
+                ack = await js.PublishAsync(subject, LikeEventCodec.Encode(e), opts: opts, headers: TraceHeaders(activity ?? Activity.Current), cancellationToken: timeout.Token);
+            }
+            finally
+            {
+                sequences.Answered();
+            }
+
             if (!ack.Duplicate)
             {
                 ack.EnsureSuccess();

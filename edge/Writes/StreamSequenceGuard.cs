@@ -5,9 +5,10 @@ namespace Likes.Edge.Writes;
 /// single-node nats-server killed mid-write can restart with the tail of its stream gone and hand out those
 /// sequences again; the durable consumers are already past them, so events stored under them are never
 /// delivered (docs/reliability.md). An ack at or below the highest sequence acknowledged before the drop is
-/// refused (503, the client retries), not accepted and lost. Acks of publishes sent before the
+/// refused (503, the client retries), not accepted and lost; so is one more sequence for each publish unanswered
+/// at the drop (stored, perhaps applied, its ack lost with the connection). Acks of publishes sent before the
 /// drop never arrive after it, and a stream that kept its tail only hands out higher sequences, so nothing
-/// it acknowledges is refused. A sequence more than <see cref="Options.EdgeOptions.SequenceReuseWindow"/> below
+/// it acknowledges beyond those is refused. A sequence more than <see cref="Options.EdgeOptions.SequenceReuseWindow"/> below
 /// the mark is a stream re-created from nothing (fresh consumers): trusted, and the guard starts over from it.
 /// The highest sequence is this process's: with several edges each guards its own.
 /// <para>
@@ -31,10 +32,21 @@ public sealed class StreamSequenceGuard(long window)
     /// <summary>What the first new ack since the drop showed of the stream's tail.</summary>
     private int _tail = TailKept;
 
-    /// <summary>The connection to the stream server dropped: whatever comes back must prove it kept its sequence.</summary>
+    /// <summary>Publishes sent and not answered yet: each may be stored above the highest ack, its ack lost with the connection.</summary>
+    private long _inFlight;
+
+    /// <summary>A publish goes out; <see cref="Answered"/> follows it, however it ends.</summary>
+    public void Sending() => Interlocked.Increment(ref _inFlight);
+
+    public void Answered() => Interlocked.Decrement(ref _inFlight);
+
+    /// <summary>
+    /// The connection to the stream server dropped: whatever comes back must prove it kept its sequence. The stream may
+    /// have stored (and the consumers applied) one sequence past the highest ack for every publish still unanswered.
+    /// </summary>
     public void Disconnected()
     {
-        Interlocked.Exchange(ref _mark, Interlocked.Read(ref _highest));
+        Interlocked.Exchange(ref _mark, Interlocked.Read(ref _highest) + Math.Max(0, Interlocked.Read(ref _inFlight)));
         Interlocked.Exchange(ref _tail, Unknown);
     }
 

@@ -46,6 +46,26 @@ public sealed class StreamSequenceGuardTests
     }
 
     [Fact]
+    public void AfterADisconnect_PublishesInFlightAtTheDrop_MayHaveBeenStoredAboveTheHighestAck_SoTheirSequencesAreRefusedToo()
+    {
+        var guard = new StreamSequenceGuard(Window);
+        guard.Trust(100);
+        // Three publishes sent, stored at 101..103 and applied; their acks went down with the connection.
+        guard.Sending();
+        guard.Sending();
+        guard.Sending();
+
+        guard.Disconnected();
+        guard.Answered();
+        guard.Answered();
+        guard.Answered();
+
+        Assert.False(guard.Trust(51));
+        Assert.False(guard.Trust(103));
+        Assert.True(guard.Trust(104));
+    }
+
+    [Fact]
     public void ASecondDisconnect_MovesTheMarkToTheHighestSinceTheFirst()
     {
         var guard = new StreamSequenceGuard(Window);
