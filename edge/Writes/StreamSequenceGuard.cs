@@ -5,8 +5,8 @@ namespace Likes.Edge.Writes;
 /// single-node nats-server killed mid-write can restart with the tail of its stream gone and hand out those
 /// sequences again; the durable consumers are already past them, so events stored under them are never
 /// delivered (docs/reliability.md). An ack at or below the highest sequence acknowledged before the drop is
-/// refused (503, the client retries), not accepted and lost; so is one more sequence for each publish unanswered
-/// at the drop (stored, perhaps applied, its ack lost with the connection). Acks of publishes sent before the
+/// refused (503, the client retries), not accepted and lost; so is one more sequence for each publish not confirmed
+/// by an ack at the drop (stored, perhaps applied, its ack lost with the connection). Acks of publishes sent before the
 /// drop never arrive after it, and a stream that kept its tail only hands out higher sequences, so nothing
 /// it acknowledges beyond those is refused. A sequence more than <see cref="Options.EdgeOptions.SequenceReuseWindow"/> below
 /// the mark is a stream re-created from nothing (fresh consumers): trusted, and the guard starts over from it.
@@ -29,24 +29,38 @@ public sealed class StreamSequenceGuard(long window)
     /// <summary>The highest acknowledged sequence when the connection last dropped: nothing at or below it is trusted since.</summary>
     private long _mark;
 
+    /// <summary>Sequences above the mark the stream may also have stored before the drop (publishes whose acks never came).</summary>
+    private long _span;
+
     /// <summary>What the first new ack since the drop showed of the stream's tail.</summary>
     private int _tail = TailKept;
 
-    /// <summary>Publishes sent and not answered yet: each may be stored above the highest ack, its ack lost with the connection.</summary>
     private long _inFlight;
 
-    /// <summary>A publish goes out; <see cref="Answered"/> follows it, however it ends.</summary>
-    public void Sending() => Interlocked.Increment(ref _inFlight);
+    /// <summary>
+    /// Publishes that may be stored above the highest ack: sent after the last trusted ack came, or still waiting then.
+    /// One sent before a later ack was stored before it (one connection, one stream leader): that ack covers it.
+    /// </summary>
+    private long _unconfirmed;
+
+    /// <summary>A publish goes out; <see cref="Answered"/> follows it, however it ends (an ack, a timeout, an error).</summary>
+    public void Sending()
+    {
+        Interlocked.Increment(ref _inFlight);
+        Interlocked.Increment(ref _unconfirmed);
+    }
 
     public void Answered() => Interlocked.Decrement(ref _inFlight);
 
     /// <summary>
-    /// The connection to the stream server dropped: whatever comes back must prove it kept its sequence. The stream may
-    /// have stored (and the consumers applied) one sequence past the highest ack for every publish still unanswered.
+    /// The connection to the stream server dropped: whatever comes back must prove it kept its sequence. Beyond the
+    /// highest ack, the stream may have stored (and the consumers applied) one sequence for each unconfirmed publish,
+    /// its ack lost with the connection or timed out before the drop was seen.
     /// </summary>
     public void Disconnected()
     {
-        Interlocked.Exchange(ref _mark, Interlocked.Read(ref _highest) + Math.Max(0, Interlocked.Read(ref _inFlight)));
+        Interlocked.Exchange(ref _span, Interlocked.Read(ref _unconfirmed));
+        Interlocked.Exchange(ref _mark, Interlocked.Read(ref _highest));
         Interlocked.Exchange(ref _tail, Unknown);
     }
 
@@ -56,24 +70,27 @@ public sealed class StreamSequenceGuard(long window)
     {
         var acked = (long)sequence;
         var mark = Interlocked.Read(ref _mark);
-        var reusable = acked <= mark && mark - acked < window;
+        var top = mark + Interlocked.Read(ref _span);
+        var reusable = acked <= top && mark - acked < window;
         if (duplicate)
         {
             return !reusable || Volatile.Read(ref _tail) == TailKept;
         }
 
-        Interlocked.CompareExchange(ref _tail, acked > mark ? TailKept : TailLost, Unknown);
+        Interlocked.CompareExchange(ref _tail, acked > top ? TailKept : TailLost, Unknown);
         if (reusable)
         {
             return false;
         }
 
-        if (acked <= mark)
+        if (acked <= top)
         {
             // Far below anything a lost tail explains: a stream re-created from nothing, with consumers to match.
             Interlocked.CompareExchange(ref _mark, 0, mark);
+            Interlocked.Exchange(ref _span, 0);
             Interlocked.Exchange(ref _tail, TailKept);
             Interlocked.Exchange(ref _highest, acked);
+            Interlocked.Exchange(ref _unconfirmed, Interlocked.Read(ref _inFlight));
             return true;
         }
 
@@ -82,6 +99,7 @@ public sealed class StreamSequenceGuard(long window)
         {
         }
 
+        Interlocked.Exchange(ref _unconfirmed, Interlocked.Read(ref _inFlight));
         return true;
     }
 }

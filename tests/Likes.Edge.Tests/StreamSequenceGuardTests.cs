@@ -66,6 +66,55 @@ public sealed class StreamSequenceGuardTests
     }
 
     [Fact]
+    public void AfterADisconnect_PublishesThatTimedOutBeforeTheDropWasSeen_AreCountedAsMaybeStored()
+    {
+        var guard = new StreamSequenceGuard(Window);
+        guard.Trust(100);
+        // Two publishes stored at 101 and 102; their acks lost, they time out before the client notices the drop.
+        guard.Sending();
+        guard.Sending();
+        guard.Answered();
+        guard.Answered();
+
+        guard.Disconnected();
+
+        Assert.False(guard.Trust(102));
+        Assert.True(guard.Trust(103));
+    }
+
+    [Fact]
+    public void PublishesSentBeforeALaterAck_AreCoveredByIt_AndWidenNothing()
+    {
+        var guard = new StreamSequenceGuard(Window);
+        guard.Sending();
+        guard.Answered();
+        guard.Sending();
+        guard.Answered();
+        guard.Trust(100);
+
+        guard.Disconnected();
+
+        Assert.True(guard.Trust(101));
+    }
+
+    [Fact]
+    public void ManyUnansweredPublishes_DoNotMakeAStreamThatLostItsTailLookRecreated()
+    {
+        var guard = new StreamSequenceGuard(Window);
+        guard.Trust(5_000);
+        for (var i = 0; i < 3 * Window; i++)
+        {
+            guard.Sending();
+            guard.Answered();
+        }
+
+        guard.Disconnected();
+
+        Assert.False(guard.Trust(4_990));
+        Assert.False(guard.Trust(5_001));
+    }
+
+    [Fact]
     public void ASecondDisconnect_MovesTheMarkToTheHighestSinceTheFirst()
     {
         var guard = new StreamSequenceGuard(Window);
