@@ -30,17 +30,25 @@ public sealed class ShutdownTests(StackFixture fixture) : IClassFixture<StackFix
             }, what: "the aggregator ready");
         }
 
-        // Redis holds every write for a while: the batch below is in hand, being applied, when SIGTERM comes.
-        await using (var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(fixture.AdminRedis + ",allowAdmin=true"))
-        {
-            await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "3000", "WRITE");
-        }
-
+        // Redis holds every write until SIGTERM has come: the batches below are in hand, being applied, when it does.
+        // The pause has a limit of its own only so that a failed test cannot leave Redis paused.
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(fixture.AdminRedis + ",allowAdmin=true");
         var likes = Enumerable.Range(1, 10).Select(i => publisher.Like(40_000 + i, 4)).ToList();
-        await publisher.PublishAsync(likes);
-        await Eventually.UntilAsync(AckPendingAsync, n => n == (ulong)likes.Count, what: "the batch delivered, not yet acked");
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "30000", "WRITE");
+        try
+        {
+            await publisher.PublishAsync(likes);
+            await Eventually.UntilAsync(AckPendingAsync, n => n == (ulong)likes.Count, what: "the batch delivered, not yet acked");
 
-        await process.TerminateAsync(TimeSpan.FromSeconds(20));
+            var terminating = process.TerminateAsync(TimeSpan.FromSeconds(20));
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            await admin.GetDatabase().ExecuteAsync("CLIENT", "UNPAUSE");
+            await terminating;
+        }
+        finally
+        {
+            await admin.GetDatabase().ExecuteAsync("CLIENT", "UNPAUSE");
+        }
 
         Assert.Equal(0UL, await AckPendingAsync());
         Assert.Equal(0UL, await publisher.PendingAsync("aggregator"));
