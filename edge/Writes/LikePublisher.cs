@@ -7,7 +7,6 @@ using Likes.Shared.Partitioning;
 using Microsoft.Extensions.Options;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
-using NATS.Client.JetStream.Models;
 
 namespace Likes.Edge.Writes;
 
@@ -54,23 +53,14 @@ public sealed partial class LikePublisher(
                 return PublishOutcome.KeyReused;
             }
 
-            PubAckResponse ack;
-            sequences.Sending();
-            try
-            {
-                ack = await js.PublishAsync(subject, LikeEventCodec.Encode(e), opts: opts, headers: TraceHeaders(activity ?? Activity.Current), cancellationToken: timeout.Token);
-            }
-            finally
-            {
-                sequences.Answered();
-            }
-
+            var sent = sequences.Sending();
+            var ack = await js.PublishAsync(subject, LikeEventCodec.Encode(e), opts: opts, headers: TraceHeaders(activity ?? Activity.Current), cancellationToken: timeout.Token);
             if (!ack.Duplicate)
             {
                 ack.EnsureSuccess();
             }
 
-            if (!sequences.Trust(ack.Seq, ack.Duplicate))
+            if (!sequences.Trust(ack.Seq, ack.Duplicate, sent))
             {
                 metrics.Failed(PublishMetrics.SequenceReused, Stopwatch.GetElapsedTime(started));
                 activity?.SetStatus(ActivityStatusCode.Error, PublishMetrics.SequenceReused);

@@ -35,22 +35,17 @@ public sealed class StreamSequenceGuard(long window)
     /// <summary>What the first new ack since the drop showed of the stream's tail.</summary>
     private int _tail = TailKept;
 
-    private long _inFlight;
+    /// <summary>Publishes sent so far, numbered in the order they went out.</summary>
+    private long _sent;
 
     /// <summary>
-    /// Publishes that may be stored above the highest ack: sent after the last trusted ack came, or still waiting then.
-    /// One sent before a later ack was stored before it (one connection, one stream leader): that ack covers it.
+    /// The number of the latest-sent publish a trusted ack answered. One sent before it was stored before it (one
+    /// connection, one stream leader): that ack covers it. Every later one may be stored above the highest ack.
     /// </summary>
-    private long _unconfirmed;
+    private long _confirmed;
 
-    /// <summary>A publish goes out; <see cref="Answered"/> follows it, however it ends (an ack, a timeout, an error).</summary>
-    public void Sending()
-    {
-        Interlocked.Increment(ref _inFlight);
-        Interlocked.Increment(ref _unconfirmed);
-    }
-
-    public void Answered() => Interlocked.Decrement(ref _inFlight);
+    /// <summary>A publish goes out: its number, for <see cref="Trust"/>.</summary>
+    public long Sending() => Interlocked.Increment(ref _sent);
 
     /// <summary>
     /// The connection to the stream server dropped: whatever comes back must prove it kept its sequence. Beyond the
@@ -59,14 +54,15 @@ public sealed class StreamSequenceGuard(long window)
     /// </summary>
     public void Disconnected()
     {
-        Interlocked.Exchange(ref _span, Interlocked.Read(ref _unconfirmed));
+        Interlocked.Exchange(ref _span, Interlocked.Read(ref _sent) - Interlocked.Read(ref _confirmed));
         Interlocked.Exchange(ref _mark, Interlocked.Read(ref _highest));
         Interlocked.Exchange(ref _tail, Unknown);
     }
 
     /// <summary>True when an event acknowledged at this stream sequence will be delivered to the consumers.</summary>
     /// <param name="duplicate">The stream answered with an earlier publish's sequence (same message id).</param>
-    public bool Trust(ulong sequence, bool duplicate = false)
+    /// <param name="sent">The publish's number from <see cref="Sending"/>; 0 for none.</param>
+    public bool Trust(ulong sequence, bool duplicate = false, long sent = 0)
     {
         var acked = (long)sequence;
         var mark = Interlocked.Read(ref _mark);
@@ -90,7 +86,7 @@ public sealed class StreamSequenceGuard(long window)
             Interlocked.Exchange(ref _span, 0);
             Interlocked.Exchange(ref _tail, TailKept);
             Interlocked.Exchange(ref _highest, acked);
-            Interlocked.Exchange(ref _unconfirmed, Interlocked.Read(ref _inFlight));
+            Confirm(sent);
             return true;
         }
 
@@ -99,7 +95,15 @@ public sealed class StreamSequenceGuard(long window)
         {
         }
 
-        Interlocked.Exchange(ref _unconfirmed, Interlocked.Read(ref _inFlight));
+        Confirm(sent);
         return true;
+    }
+
+    private void Confirm(long sent)
+    {
+        long seen;
+        while ((seen = Interlocked.Read(ref _confirmed)) < sent && Interlocked.CompareExchange(ref _confirmed, sent, seen) != seen)
+        {
+        }
     }
 }
