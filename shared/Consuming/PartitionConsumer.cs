@@ -95,14 +95,14 @@ public sealed class PartitionConsumer(
     /// <summary>
     /// Takes what is waiting, up to a batch. When nothing is, waits for the first event, lets the batch window
     /// gather more, then takes those: low latency when quiet, full batches under load. A fetch is never abandoned
-    /// half-read, which would leave delivered events behind the batch.
+    /// half-read, which would leave delivered events behind the batch: only the wait for the first event ends on a stop.
     /// </summary>
     protected override async Task<List<INatsJSMsg<byte[]>>> FetchAsync(Session session, CancellationToken stopping)
     {
         var consumer = session.Consumer;
         var room = (int)Math.Max(1, Math.Min(options.BatchSize, consumer.Info.Config.MaxAckPending - session.HeldByPrevious));
         var batch = new List<INatsJSMsg<byte[]>>(room);
-        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = room, Expires = NoWaitExpiry }, cancellationToken: stopping))
+        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = room, Expires = NoWaitExpiry }, cancellationToken: CancellationToken.None))
         {
             batch.Add(msg);
         }
@@ -122,12 +122,10 @@ public sealed class PartitionConsumer(
             return batch;
         }
 
-        if (options.BatchWindow > TimeSpan.Zero)
-        {
-            await Task.Delay(options.BatchWindow, clock, stopping);
-        }
-
-        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = room - 1, Expires = NoWaitExpiry }, cancellationToken: stopping))
+        // A stop during the window ends the window, not the batch: what was delivered is applied and acked. The
+        // no-wait fetch is answered at once, so it runs to its end whatever the stop.
+        await Pause.ForAsync(options.BatchWindow, stopping, clock);
+        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = room - 1, Expires = NoWaitExpiry }, cancellationToken: CancellationToken.None))
         {
             batch.Add(msg);
         }

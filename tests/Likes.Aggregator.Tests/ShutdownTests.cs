@@ -1,13 +1,15 @@
 using Likes.Fixtures;
+using Likes.Shared.Partitioning;
 using Xunit;
 
 namespace Likes.Aggregator.Tests;
 
 /// <summary>
 /// A daemon told to stop (SIGTERM, a rolling update) fetches nothing more but finishes the batch in hand:
-/// applied and acked before it exits, so nothing waits out AckWait for its redelivery.
+/// applied and acked before it exits, so nothing waits out AckWait for its redelivery. Redis is the test's own: it is
+/// paused for seconds, which would stall every other test on the shared server.
 /// </summary>
-public sealed class ShutdownTests(StackFixture fixture) : IClassFixture<StackFixture>
+public sealed class ShutdownTests(OwnRedisStack fixture) : IClassFixture<OwnRedisStack>
 {
     [Fact]
     public async Task SigtermDuringABatch_FinishesApplyingAndAckingIt_BeforeExiting()
@@ -30,10 +32,14 @@ public sealed class ShutdownTests(StackFixture fixture) : IClassFixture<StackFix
             }, what: "the aggregator ready");
         }
 
-        // Redis holds every write until SIGTERM has come: the batches below are in hand, being applied, when it does.
-        // The pause has a limit of its own only so that a failed test cannot leave Redis paused.
+        // SIGTERM comes as soon as every event is delivered: each batch is then in its batch window or being applied,
+        // and Redis holds every write until the signal has come. One like per partition: each is a whole batch of its
+        // partition. The pause has a limit of its own only so that a failed test cannot leave Redis paused.
         await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(fixture.AdminRedis + ",allowAdmin=true");
-        var likes = Enumerable.Range(1, 10).Select(i => publisher.Like(40_000 + i, 4)).ToList();
+        var likes = Enumerable.Range(0, fixture.Stream.Partitions)
+            .Select(p => Enumerable.Range(40_000, 1_000).First(u => Partitioner.PartitionOf(u, fixture.Stream.Partitions) == p))
+            .Select(user => publisher.Like(user, 4))
+            .ToList();
         await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "30000", "WRITE");
         try
         {

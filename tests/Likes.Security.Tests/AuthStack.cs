@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
 using Likes.Admin.Access;
 using Likes.Fixtures;
 using Likes.Shared.Configuration;
@@ -145,11 +144,8 @@ public sealed class AuthStack : StackFixture
             await database.ExecuteNonQueryAsync();
         }
 
-        foreach (var (server, port) in new[] { (NatsServer, _natsPort), (RedisServer, _redisPort) })
-        {
-            await Eventually.UntilAsync(() => Task.FromResult(Accepts(port) || server.HasExited), what: $"a server listening on {port}");
-            Assert.False(server.HasExited, $"the server on {port} exited:\n{server.LogSince(0)}");
-        }
+        await NatsServer.ListeningAsync(_natsPort);
+        await RedisServer.ListeningAsync(_redisPort);
 
         await base.InitializeAsync();
         await PostgresLogins.ApplyAsync(PostgresConnectionString, who => Password(who, Store.Postgres), TextWriter.Null, CancellationToken.None);
@@ -174,20 +170,6 @@ public sealed class AuthStack : StackFixture
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 
     private static int FreePort() => DaemonProcess.FreePort();
-
-    private static bool Accepts(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect("127.0.0.1", port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 }
 
 [CollectionDefinition(AuthStack.Collection)]

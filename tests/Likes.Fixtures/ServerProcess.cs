@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Net.Sockets;
+using Xunit;
 
-namespace Likes.Security.Tests;
+namespace Likes.Fixtures;
 
 /// <summary>
 /// A server binary (nats-server, redis-server) started by a test on loopback, its output in a log file the test
@@ -57,6 +59,27 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Returns once the server accepts connections on <paramref name="port"/>; fails with its log if it exited.</summary>
+    public async Task ListeningAsync(int port)
+    {
+        await Eventually.UntilAsync(() => Task.FromResult(Accepts(port) || HasExited), what: $"a server listening on {port}");
+        Assert.False(HasExited, $"the server on {port} exited:\n{LogSince(0)}");
+    }
+
+    private static bool Accepts(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect("127.0.0.1", port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>What the server logged after <paramref name="offset"/> characters (see <see cref="LogLength"/>).</summary>
     public string LogSince(long offset)
