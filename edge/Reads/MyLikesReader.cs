@@ -7,9 +7,10 @@ namespace Likes.Edge.Reads;
 
 /// <summary>
 /// <c>GET /v1/users/me/likes</c>: the caller's likes, newest first (like time, then content id, descending),
-/// in keyset pages. From the timeline while it has likes below the cursor; where it runs out and is not
-/// complete (truncated, partial, missing), the page continues from PostgreSQL on likes_user_newest with the
-/// same order and the same key, so the two sources join without duplicates or gaps. The oldest time of an
+/// in keyset pages. From a timeline built from PostgreSQL (complete or truncated) while it has likes below the
+/// cursor; where it runs out and is not complete, the page continues from PostgreSQL on likes_user_newest with the
+/// same order and the same key, so the two sources join without duplicates or gaps. A partial or missing timeline
+/// answers nothing: every page from PostgreSQL, and a rebuild is asked for. The oldest time of an
 /// incomplete timeline may be there only in part (<see cref="TimelinePage.Trusted"/>): from it on, PostgreSQL. Redis unavailable, or
 /// reads from PostgreSQL alone: every page from PostgreSQL.
 /// </summary>
@@ -32,18 +33,23 @@ public sealed class MyLikesReader(
             if (await redis.AwaitAsync(read))
             {
                 var page = read.Result;
-                var trusted = page.Trusted;
-                items.AddRange(trusted);
-                metrics.Facts(fromRedis: trusted.Count, fromPostgres: 0);
-                if (page.State == TimelineState.Missing)
+                if (page.State is TimelineState.Missing or TimelineState.Partial)
                 {
+                    // A partial timeline holds a like repeated while it was gone at the repeat's time, where PostgreSQL
+                    // keeps the first like's: joined to PostgreSQL's pages it would list that like twice.
                     reheat.Request(new ReheatRequest(userId), ReheatRequests.Edge);
                 }
-
-                // The timeline answers alone when it fills the page and has more, or holds every like of the user.
-                if ((trusted.Count == limit && page.HasMore) || page.State == TimelineState.Complete)
+                else
                 {
-                    more = page.HasMore;
+                    var trusted = page.Trusted;
+                    items.AddRange(trusted);
+                    metrics.Facts(fromRedis: trusted.Count, fromPostgres: 0);
+
+                    // The timeline answers alone when it fills the page and has more, or holds every like of the user.
+                    if ((trusted.Count == limit && page.HasMore) || page.State == TimelineState.Complete)
+                    {
+                        more = page.HasMore;
+                    }
                 }
             }
         }

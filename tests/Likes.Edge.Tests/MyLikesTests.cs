@@ -48,6 +48,23 @@ public sealed class MyLikesTests(EdgeFixture edge) : IClassFixture<EdgeFixture>
     }
 
     [Fact]
+    public async Task Pages_FromAPartialTimelineHoldingAnOldLikeAtItsRepeatsTime_ListItOnceAtPostgresTime()
+    {
+        // An old relation liked again while the timeline was evicted: the aggregator started a partial timeline with it
+        // at the repeat's time; PostgreSQL keeps the first like's. Until a rebuild, the two disagree.
+        var (user, likes) = await SeedAsync(TimelineState.Missing);
+        var old = likes.MinBy(l => l.LikedAtMs);
+        var since = (ContentId: 999_999L, LikedAtMs: ReadStore.Epoch + 999);
+        await _store.LikeAsync([(user, since.ContentId, since.LikedAtMs)]);
+        likes.Add(since);
+        await _store.TimelineAsync(user, TimelineState.Partial, [(old.ContentId, ReadStore.Epoch + 1_000), since]);
+
+        var pages = await edge.Client.AllMyLikesAsync(Tokens.For(user), 6);
+
+        Assert.Equal(Expected(likes), pages.SelectMany(p => p).Select(i => i.ContentId));
+    }
+
+    [Fact]
     public async Task Pages_FromACompleteTimeline_ComeFromRedisAlone()
     {
         var user = Users.Next();

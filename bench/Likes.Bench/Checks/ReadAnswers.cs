@@ -88,7 +88,10 @@ public static class ReadAnswers
                 Interlocked.Increment(ref wrongPages);
                 if (samples.Count < 10)
                 {
-                    samples.Enqueue($"user {user.Key} my-likes: {inRange?.Count.ToString(CultureInfo.InvariantCulture) ?? "error"} listed, {expected.Count} liked");
+                    samples.Enqueue(inRange is null
+                        ? $"user {user.Key} my-likes: a page did not answer 200"
+                        : $"user {user.Key} my-likes: {inRange.Count} listed, {expected.Count} liked; listed, not liked: [{string.Join(' ', inRange.Except(expected))}]; "
+                          + $"liked, not listed: [{string.Join(' ', expected.Except(inRange))}]; listed twice: [{string.Join(' ', inRange.GroupBy(c => c).Where(g => g.Count() > 1).Select(g => g.Key))}]");
                 }
             }
         });
