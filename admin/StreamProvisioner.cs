@@ -7,7 +7,7 @@ using NATS.Client.KeyValueStore;
 namespace Likes.Admin;
 
 /// <summary>
-/// Creates or updates the event, dead-letter and reheat streams, the Idempotency-Key bucket and the durable
+/// Creates or updates the event, dead-letter and reheat streams, the Idempotency-Key and lease buckets and the durable
 /// consumers of every partition. With interest retention the server acks an event that no consumer is interested
 /// in and then drops it: so a new event stream is created acknowledging nothing (writes to it time out, 503) until
 /// every partition's consumers exist, and only then acknowledges.
@@ -40,6 +40,8 @@ public static class StreamProvisioner
         log.WriteLine($"streams: {stream.ReheatStreamName} on {stream.ReheatSubject}");
         await new NatsKVContext(js).CreateOrUpdateStoreAsync(LikesTopology.IdempotencyBucket(stream), ct);
         log.WriteLine($"streams: key-value bucket {stream.IdempotencyBucket}");
+        await new NatsKVContext(js).CreateOrUpdateStoreAsync(LikesTopology.LeaseBucket(stream), ct);
+        log.WriteLine($"streams: key-value bucket {stream.LeaseBucket}");
     }
 
     private static async Task<bool> ExistsAsync(INatsJSContext js, string name, CancellationToken ct)

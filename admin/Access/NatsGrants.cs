@@ -26,7 +26,7 @@ public static class NatsGrants
             // Publishes events on the partition subjects and reheat requests; claims Idempotency-Keys in their bucket.
             "edge" => new([.. Partitions(stream).Select(stream.EventSubject), stream.ReheatSubject, .. IdempotencyBucket(stream)], [inbox]),
             // Each asks for rebuilds too: the aggregator for a heavy user's filter, the persister for a cold duplicate.
-            "aggregator" or "persister" => new([.. EventConsumer(who.Name, stream), stream.DeadLetterSubject(who.Name), stream.ReheatSubject], [inbox]),
+            "aggregator" or "persister" => new([.. EventConsumer(who.Name, stream), .. Leases(who.Name, stream), stream.DeadLetterSubject(who.Name), stream.ReheatSubject], [inbox]),
             // Its work queue; and how far the event stream goes, so no rebuild misses what the aggregator applied.
             "reheater" => new([.. Consumer(stream.ReheatStreamName, LikesTopology.ReheatConsumerName, filter: null), .. ReadStream(stream)], [inbox]),
             _ => new([], []),
@@ -64,6 +64,18 @@ public static class NatsGrants
         yield return $"$KV.{stream.IdempotencyBucket}.>";
         yield return $"{Api}.DIRECT.GET.{stream.IdempotencyStreamName}";
         yield return $"{Api}.DIRECT.GET.{stream.IdempotencyStreamName}.>";
+    }
+
+    /// <summary>
+    /// The lease bucket: opened (its stream's info), its own worker's keys written (leases and membership, each a
+    /// compare-and-set put or delete), any key read (a direct get).
+    /// </summary>
+    private static IEnumerable<string> Leases(string worker, StreamOptions stream)
+    {
+        yield return $"{Api}.STREAM.INFO.{stream.LeaseStreamName}";
+        yield return $"$KV.{stream.LeaseBucket}.{worker}.>";
+        yield return $"{Api}.DIRECT.GET.{stream.LeaseStreamName}";
+        yield return $"{Api}.DIRECT.GET.{stream.LeaseStreamName}.>";
     }
 
     /// <summary>The event stream's info (its epoch, its last sequence) and its messages, by sequence or partition subject.</summary>

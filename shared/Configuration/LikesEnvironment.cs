@@ -20,8 +20,6 @@ public static class LikesEnvironment
         ["LIKES_REDIS_KEY_PREFIX"] = "Redis:KeyPrefix",
         ["LIKES_POSTGRES"] = "Postgres:ConnectionString",
         ["LIKES_TIMELINE_SIZE"] = "Timeline:Size",
-        ["LIKES_REPLICA_INDEX"] = "Consumer:ReplicaIndex",
-        ["LIKES_REPLICA_COUNT"] = "Consumer:ReplicaCount",
         ["LIKES_BATCH_SIZE"] = "Consumer:BatchSize",
         ["LIKES_JWT_KEY"] = "Edge:Jwt:Key",
         ["LIKES_JWT_PREVIOUS_KEY"] = "Edge:Jwt:PreviousKey",

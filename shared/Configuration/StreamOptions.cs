@@ -59,6 +59,12 @@ public sealed class StreamOptions : ISectionOptions
     /// <summary>The stream behind <see cref="IdempotencyBucket"/>, as JetStream names a bucket's stream.</summary>
     public string IdempotencyStreamName => $"KV_{IdempotencyBucket}";
 
+    /// <summary>The key-value bucket of partition leases: which worker replica applies each partition (Ownership/).</summary>
+    public string LeaseBucket => $"{Name}_LEASES";
+
+    /// <summary>The stream behind <see cref="LeaseBucket"/>.</summary>
+    public string LeaseStreamName => $"KV_{LeaseBucket}";
+
     public string EventSubject(int partition) => $"{SubjectPrefix}.events.{partition}";
 
     public string EventSubjectWildcard => $"{SubjectPrefix}.events.*";

@@ -1,4 +1,5 @@
 using Likes.Shared.Configuration;
+using Likes.Shared.Ownership;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,8 +8,10 @@ using NATS.Client.JetStream;
 namespace Likes.Shared.Consuming;
 
 /// <summary>
-/// Runs one <see cref="PartitionConsumer"/> per partition this replica owns, until shutdown. Stopping lets each
-/// loop finish the batch in hand (applied and acked); only when the host's shutdown time runs out is that cut short.
+/// Runs a <see cref="PartitionConsumer"/> for each partition while this replica holds its lease
+/// (<see cref="PartitionLeases"/>): started when the lease is claimed, ended between batches when it is handed over or
+/// lost. Stopping lets each loop finish the batch in hand (applied and acked); only when the host's shutdown time runs
+/// out is that cut short.
 /// </summary>
 public sealed class ConsumerHost(
     INatsJSContext js,
@@ -17,6 +20,7 @@ public sealed class ConsumerHost(
     WorkerIdentity worker,
     IEventBatchHandler handler,
     IAppliedPositions positions,
+    PartitionLeases leases,
     DeadLetters deadLetters,
     ConsumerMetrics metrics,
     ConsumerProgress progress,
@@ -28,11 +32,10 @@ public sealed class ConsumerHost(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         progress.StallTimeout = options.Value.StallTimeout;
+        progress.WhyIdle = () => !leases.Joined ? "not yet a member: the lease bucket has not answered"
+            : leases.Share.Count > 0 ? "waiting for the leases of its partitions" : null;
         var logger = loggers.CreateLogger<PartitionConsumer>();
-        var loops = options.Value.OwnedPartitions(stream.Value.Partitions)
-            .Select(p => new PartitionConsumer(p, js, stream.Value, options.Value, worker, handler, positions, deadLetters, metrics, progress, clock, logger))
-            .Select(c => Task.Run(() => c.RunAsync(stoppingToken, _abort.Token), CancellationToken.None))
-            .ToList();
+        var loops = leases.Tenures.Select(t => Task.Run(() => RunWhileHeldAsync(t, logger, stoppingToken), CancellationToken.None)).ToList();
         await Task.WhenAll(loops);
     }
 
@@ -49,5 +52,33 @@ public sealed class ConsumerHost(
     {
         _abort.Dispose();
         base.Dispose();
+    }
+
+    private async Task RunWhileHeldAsync(PartitionTenure tenure, ILogger logger, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            CancellationToken ending;
+            try
+            {
+                ending = await tenure.StartAsync(stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                using var held = CancellationTokenSource.CreateLinkedTokenSource(stopping, ending);
+                var consumer = new PartitionConsumer(tenure, js, stream.Value, options.Value, worker, handler, positions, deadLetters, metrics, progress, clock, logger);
+                await consumer.RunAsync(held.Token, _abort.Token);
+            }
+            finally
+            {
+                progress.Forget(tenure.Partition);
+                tenure.Stopped();
+            }
+        }
     }
 }

@@ -30,4 +30,7 @@ internal static partial class ConsumerLog
 
     [LoggerMessage(EventId = 109, Level = LogLevel.Error, Message = "Partition {Partition} was applied through sequence {Sequence} but the stream ends at {LastSequence}: it lost its tail; events stored under the sequences it hands out again are not applied")]
     public static partial void StreamRewound(ILogger logger, int partition, ulong sequence, ulong lastSequence);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Stopped applying partition {Partition}: {Reason}")]
+    public static partial void LeaseLost(ILogger logger, int partition, string reason);
 }

@@ -71,6 +71,11 @@ public abstract class ConsumerLoop<TSession, TBatch>(ConsumerProgress progress, 
             {
                 break;
             }
+            catch (Ownership.LeaseLostException ex)
+            {
+                ConsumerLog.LeaseLost(logger, slot, ex.Reason);
+                break;
+            }
             catch (Exception ex)
             {
                 session = null;

@@ -15,6 +15,7 @@ public sealed class ConsumerMetrics
     private readonly Gauge _oldestAge;
     private readonly Counter _recovered;
     private readonly Counter _rewound;
+    private readonly Counter _fenced;
 
     public ConsumerMetrics(WorkerIdentity worker)
     {
@@ -33,6 +34,7 @@ public sealed class ConsumerMetrics
         _recovered = Metrics.CreateCounter(p + "events_recovered_total",
             "Events applied from the stream because the server did not deliver them to this consumer, by path: held (a previous owner died holding them), gap (delivered to someone else or passed over), idle (passed over, found after an idle fetch).", "path");
         _rewound = Metrics.CreateCounter(p + "stream_rewound_total", "Partition loops that found the stream ending below their applied position (a stream that lost its tail).");
+        _fenced = Metrics.CreateCounter(p + "fenced_total", "Batches a store refused because another replica had applied the partition further (a holder that lost its lease mid-batch).");
         foreach (var path in Enum.GetNames<RecoveryPath>())
         {
             _recovered.WithLabels(path.ToLowerInvariant());
@@ -70,6 +72,8 @@ public sealed class ConsumerMetrics
     public void Recovered(RecoveryPath path, int events) => _recovered.WithLabels(path.ToString().ToLowerInvariant()).Inc(events);
 
     public void Rewound() => _rewound.Inc();
+
+    public void Fenced() => _fenced.Inc();
 
     public void DeadLettered(string reasonKind) => _deadLettered.WithLabels(reasonKind).Inc();
 

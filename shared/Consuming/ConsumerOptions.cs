@@ -41,25 +41,8 @@ public sealed class ConsumerOptions : ISectionOptions, IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>This replica's index; it owns the partitions p with p mod ReplicaCount = ReplicaIndex.</summary>
-    [Range(0, 1023)]
-    public int ReplicaIndex { get; set; }
-
-    [Range(1, 1024)]
-    public int ReplicaCount { get; set; } = 1;
-
-    public IEnumerable<int> OwnedPartitions(int partitions)
-        => Enumerable.Range(0, partitions).Where(p => p % ReplicaCount == ReplicaIndex);
-
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (ReplicaIndex >= ReplicaCount)
-        {
-            yield return new ValidationResult(
-                $"Consumer:ReplicaIndex ({ReplicaIndex}) must be below Consumer:ReplicaCount ({ReplicaCount}).",
-                [nameof(ReplicaIndex)]);
-        }
-
         if (BackoffInitial > BackoffMax)
         {
             yield return new ValidationResult(

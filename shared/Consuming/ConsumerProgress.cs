@@ -5,7 +5,7 @@ namespace Likes.Shared.Consuming;
 
 /// <summary>
 /// Readiness of a consumer: each partition loop reports when a fetch or apply succeeded, and when it is
-/// stuck on a store outage. Ready when every owned partition made progress within the stall timeout.
+/// stuck on a store outage. Ready when every partition held made progress within the stall timeout.
 /// </summary>
 public sealed class ConsumerProgress(TimeProvider clock) : IHealthCheck
 {
@@ -13,7 +13,16 @@ public sealed class ConsumerProgress(TimeProvider clock) : IHealthCheck
 
     public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Why no loop runs, when none does: null while that is fine (a replica whose share of the partitions is empty,
+    /// there being more replicas than partitions). Unset: no loop running is never fine.
+    /// </summary>
+    public Func<string?>? WhyIdle { get; set; }
+
     public void Progressed(int partition) => _partitions[partition] = (clock.GetUtcNow(), null);
+
+    /// <summary>The partition's loop ended (its lease handed over or lost): it no longer counts.</summary>
+    public void Forget(int partition) => _partitions.TryRemove(partition, out _);
 
     public void Failing(int partition, string reason)
         => _partitions.AddOrUpdate(partition, _ => (clock.GetUtcNow(), reason), (_, old) => (old.At, reason));
@@ -22,7 +31,8 @@ public sealed class ConsumerProgress(TimeProvider clock) : IHealthCheck
     {
         if (_partitions.IsEmpty)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy("no partition consumer has started"));
+            var why = WhyIdle is { } idle ? idle() : "no partition consumer has started";
+            return Task.FromResult(why is null ? HealthCheckResult.Healthy("no partition to consume") : HealthCheckResult.Unhealthy(why));
         }
 
         var now = clock.GetUtcNow();

@@ -1,4 +1,5 @@
 using Likes.Shared.Configuration;
+using Likes.Shared.Ownership;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -27,6 +28,12 @@ public static class ConsumerRegistration
         services.AddSingleton<IEventBatchHandler, THandler>();
         services.TryAddSingleton<TPositions>();
         services.AddSingleton<IAppliedPositions>(sp => sp.GetRequiredService<TPositions>());
+        services.AddSectionOptions<LeaseOptions>();
+        services.AddSingleton<LeaseMetrics>();
+        services.AddSingleton<PartitionLeases>();
+        // Started before the loops and stopped after them (hosts stop services in reverse): leases are released only
+        // once no loop applies anything.
+        services.AddHostedService(sp => sp.GetRequiredService<PartitionLeases>());
         services.AddHostedService<ConsumerHost>();
         services.AddHealthChecks().AddCheck<ConsumerProgress>("consumer", tags: [ServiceDefaults.ReadyTag]);
         return builder;

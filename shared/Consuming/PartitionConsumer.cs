@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Likes.Shared.Configuration;
 using Likes.Shared.Events;
+using Likes.Shared.Ownership;
 using Likes.Shared.Streams;
 using Microsoft.Extensions.Logging;
 using NATS.Client.JetStream;
@@ -16,7 +17,7 @@ namespace Likes.Shared.Consuming;
 /// fails on its own is dead-lettered after MaxDeliver attempts; bytes that are not an event at once.
 /// </summary>
 public sealed class PartitionConsumer(
-    int partition,
+    PartitionTenure tenure,
     INatsJSContext js,
     StreamOptions stream,
     ConsumerOptions options,
@@ -28,7 +29,7 @@ public sealed class PartitionConsumer(
     ConsumerProgress progress,
     TimeProvider clock,
     ILogger logger)
-    : ConsumerLoop<PartitionConsumer.Session, List<INatsJSMsg<byte[]>>>(progress, partition, new Backoff(options.BackoffInitial, options.BackoffMax), logger)
+    : ConsumerLoop<PartitionConsumer.Session, List<INatsJSMsg<byte[]>>>(progress, tenure.Partition, new Backoff(options.BackoffInitial, options.BackoffMax), logger)
 {
     private int Partition => Slot;
 
@@ -42,7 +43,7 @@ public sealed class PartitionConsumer(
     /// </summary>
     private static readonly TimeSpan NoWaitExpiry = TimeSpan.FromSeconds(2);
 
-    private readonly PartitionStream _stream = new(js, stream, partition);
+    private readonly PartitionStream _stream = new(js, stream, tenure.Partition);
     private readonly Backoff _outage = new(options.BackoffInitial, options.BackoffMax);
     private readonly ConnectionDrops _drops = ConnectionDrops.Of(js.Connection);
 
@@ -168,6 +169,7 @@ public sealed class PartitionConsumer(
 
     protected override async Task AckAsync(Session session, List<INatsJSMsg<byte[]>> batch, CancellationToken abort)
     {
+        EnsureHeld();
         // Ack-all: the last event acks the batch, and whatever came before it in the partition, all applied now.
         await batch[^1].AckAsync(cancellationToken: abort);
         session.HeldByPrevious = 0;
@@ -240,7 +242,8 @@ public sealed class PartitionConsumer(
     /// <summary>Applies the events as one batch; waits out a store outage; when the events themselves fail, one at a time.</summary>
     private async Task ApplyBatchAsync(Session session, List<(StreamEvent Source, LikeEvent Event)> events, ulong through, DateTimeOffset firstStoredAt, CancellationToken stopping, CancellationToken abort)
     {
-        var batch = new EventBatch(Partition, events.ConvertAll(e => e.Event), new EventPosition(session.Epoch, through));
+        var after = new EventPosition(session.Epoch, session.Position);
+        var batch = new EventBatch(Partition, events.ConvertAll(e => e.Event), new EventPosition(session.Epoch, through), after);
         if (await TryApplyAsync(batch, firstStoredAt, stopping, abort) is null)
         {
             return;
@@ -249,7 +252,8 @@ public sealed class PartitionConsumer(
         ConsumerLog.Isolating(Logger, Partition);
         foreach (var (source, e) in events)
         {
-            var single = new EventBatch(Partition, [e], new EventPosition(session.Epoch, source.Sequence));
+            var single = new EventBatch(Partition, [e], new EventPosition(session.Epoch, source.Sequence), after);
+            after = single.Position;
             var attempts = new Backoff(options.BackoffInitial, options.BackoffMax);
             for (var attempt = 1; await TryApplyAsync(single, firstStoredAt, stopping, abort) is { } failure; attempt++)
             {
@@ -271,6 +275,7 @@ public sealed class PartitionConsumer(
     {
         while (true)
         {
+            EnsureHeld();
             var started = Stopwatch.GetTimestamp();
             try
             {
@@ -280,6 +285,12 @@ public sealed class PartitionConsumer(
                 ConsumerLog.Applied(Logger, batch.Events.Count, Partition, batch.Position.Sequence, elapsed.TotalMilliseconds);
                 _outage.Reset();
                 return null;
+            }
+            catch (Exception ex) when (!abort.IsCancellationRequested && StoreFailure.Of(ex) == FailureKind.Fenced)
+            {
+                // Its position is stale: the loop starts again from the store's, if the lease is still this replica's.
+                metrics.Fenced();
+                throw new LeaseLostException(Partition, "the store says another replica applied it further", ex);
             }
             catch (Exception ex) when (!abort.IsCancellationRequested && StoreFailure.Of(ex) is var kind and not FailureKind.Event)
             {
@@ -296,6 +307,15 @@ public sealed class PartitionConsumer(
                 metrics.Failed(FailureKind.Event);
                 return ex;
             }
+        }
+    }
+
+    /// <summary>Nothing is applied or acked by a replica that does not trust its lease now.</summary>
+    private void EnsureHeld()
+    {
+        if (!tenure.Valid)
+        {
+            throw new LeaseLostException(Partition, "its lease was not renewed within the trust period, or was handed over");
         }
     }
 

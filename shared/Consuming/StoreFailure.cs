@@ -19,6 +19,9 @@ public enum FailureKind
 
     /// <summary>Something about the events at hand (a value PostgreSQL cannot take): isolated, and dead-lettered if it persists.</summary>
     Event,
+
+    /// <summary>The store found the partition applied further than this replica knew: another replica holds it now.</summary>
+    Fenced,
 }
 
 /// <summary>
@@ -28,6 +31,12 @@ public enum FailureKind
 /// </summary>
 public static class StoreFailure
 {
+    /// <summary>
+    /// The SQLSTATE <c>likes_advance_positions</c> raises when a partition's stored position moved past what the writer
+    /// applied (admin/Migrations/0008_position_fence.sql).
+    /// </summary>
+    public const string FencedSqlState = "LK001";
+
     /// <summary>PostgreSQL SQLSTATE classes that name a configuration problem (auth, privileges, schema, catalog, read-only, features).</summary>
     private static readonly HashSet<string> RefusingClasses = ["0A", "25", "28", "2B", "3D", "3F", "42", "44"];
 
@@ -41,18 +50,24 @@ public static class StoreFailure
 
     public static FailureKind Of(Exception ex) => ex switch
     {
+        PostgresException { SqlState: FencedSqlState } => FailureKind.Fenced,
         PostgresException pg => OfPostgres(pg.SqlState),
         NpgsqlException => FailureKind.Unavailable,
         RedisServerException redis => UnavailableRedis.Contains(redis.Kind) ? FailureKind.Unavailable : FailureKind.Refused,
         RedisConnectionException or RedisTimeoutException => FailureKind.Unavailable,
         RedisCommandException => FailureKind.Refused,
         NatsException or TimeoutException or SocketException or IOException => FailureKind.Unavailable,
-        AggregateException agg => agg.InnerExceptions.Select(Of).DefaultIfEmpty(FailureKind.Event).Min(),
+        AggregateException agg => Worst([.. agg.InnerExceptions.Select(Of)]),
         _ => ex.InnerException is { } inner ? Of(inner) : FailureKind.Event,
     };
 
     /// <summary>A store's outage of either kind: the batch waits, nothing is acked or blamed.</summary>
-    public static bool IsOutage(Exception ex) => Of(ex) != FailureKind.Event;
+    public static bool IsOutage(Exception ex) => Of(ex) is FailureKind.Unavailable or FailureKind.Refused;
+
+    /// <summary>Of several failures at once: fenced if any was (the partition is someone else's), else an outage if any was.</summary>
+    private static FailureKind Worst(FailureKind[] kinds)
+        => kinds.Contains(FailureKind.Fenced) ? FailureKind.Fenced
+            : kinds.Where(k => k != FailureKind.Event).DefaultIfEmpty(FailureKind.Event).Min();
 
     private static FailureKind OfPostgres(string sqlState) => sqlState[..2] switch
     {

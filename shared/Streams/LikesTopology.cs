@@ -77,6 +77,20 @@ public static class LikesTopology
         NumberOfReplicas = o.Replicas,
     };
 
+    /// <summary>
+    /// Partition leases and each worker's membership (shared/Ownership): one small value per key, only the latest kept,
+    /// replicated like the streams so that a lease survives the loss of a stream server.
+    /// </summary>
+    public static NatsKVConfig LeaseBucket(StreamOptions o) => new(o.LeaseBucket)
+    {
+        Description = "Which worker replica applies each partition, and the replicas of each worker.",
+        History = 1,
+        MaxValueSize = 64 * 1024,
+        MaxBytes = 16L << 20,
+        Storage = NatsKVStorageType.File,
+        NumberOfReplicas = o.Replicas,
+    };
+
     /// <summary>One durable consumer shared by every reheater replica: each request goes to one of them.</summary>
     public static ConsumerConfig ReheatConsumer(StreamOptions stream, TimeSpan ackWait) => new(ReheatConsumerName)
     {

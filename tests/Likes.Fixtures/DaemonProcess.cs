@@ -78,14 +78,16 @@ public sealed class DaemonProcess : IAsyncDisposable
     /// <summary>SIGTERM, as Kubernetes stops a pod: the daemon shuts down gracefully. Returns once it exited.</summary>
     public async Task TerminateAsync(TimeSpan timeout)
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-
+        await SignalAsync("TERM");
         using var deadline = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(deadline.Token);
     }
+
+    /// <summary>SIGSTOP: the process stands still (a long GC pause, a frozen VM) until <see cref="ResumeAsync"/>.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
 
     /// <summary>SIGKILL: no shutdown hooks, no final ack, exactly like a crashed pod.</summary>
     public async Task KillAsync()
@@ -98,11 +100,18 @@ public sealed class DaemonProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
+            await ResumeAsync();
             await KillAsync();
         }
 
         Running.TryRemove(_process.Id, out _);
         _process.Dispose();
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     private void Keep(string? line)

@@ -54,6 +54,9 @@ public class StackFixture : IAsyncLifetime
 
     public NpgsqlDataSource Postgres { get; private set; } = null!;
 
+    /// <summary>Batches handed straight to handlers, numbered across every test of the slice (the positions they record are its).</summary>
+    public Batches Batches { get; } = new();
+
     /// <summary>Messages in this slice's dead-letter stream: a like set aside there is a like not applied.</summary>
     public async Task<ulong> DeadLetterCountAsync() => (ulong)(await JetStream.GetStreamAsync(Stream.DeadLetterStreamName)).Info.State.Messages;
 
@@ -73,6 +76,9 @@ public class StackFixture : IAsyncLifetime
         ["Redis:Configuration"] = AdminRedis,
         ["Redis:KeyPrefix"] = KeyPrefix,
         ["Postgres:ConnectionString"] = PostgresConnectionString,
+        // A daemon restarted by a test claims the partitions of the one it replaced within a few seconds at most.
+        ["Lease:Ttl"] = "00:00:02",
+        ["Lease:Renew"] = "00:00:00.250",
     };
 
     public virtual async Task InitializeAsync()

@@ -76,13 +76,12 @@ public sealed partial class TemplateTests
     [Theory]
     [InlineData("aggregator.yaml")]
     [InlineData("persister.yaml")]
-    public void PartitionOwners_AreStatefulSetsThatReadTheirOrdinalAndCount(string file)
+    public void PartitionWorkers_AreGivenNoShareOfThePartitions_TheyTakeItByLease(string file)
     {
         var text = Read(file);
 
         Assert.Contains("podManagementPolicy: Parallel", text, StringComparison.Ordinal);
-        Assert.Matches(@"- name: LIKES_REPLICA_INDEX\s*\n\s*valueFrom:\s*\n\s*fieldRef:\s*\n\s*fieldPath: metadata\.labels\['apps\.kubernetes\.io/pod-index'\]", text);
-        Assert.Matches(@"- name: LIKES_REPLICA_COUNT\s*\n\s*value: \{\{ \$v\.replicas \| quote \}\}", text);
+        Assert.DoesNotContain("LIKES_REPLICA", text, StringComparison.Ordinal);
         Assert.Matches(@"\{\{- if gt \(int \$v\.replicas\) \(int \.Values\.partitions\) \}\}\s*\n\{\{- fail ", text);
     }
 

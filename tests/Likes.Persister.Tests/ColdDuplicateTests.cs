@@ -16,7 +16,6 @@ public class ColdDuplicateTests(StackFixture stack) : IClassFixture<StackFixture
     private DaemonHost _persister = null!;
     private EventPublisher _events = null!;
     private TimelineStore _timelines = null!;
-    private readonly Batches _batches = new();
 
     public async Task InitializeAsync()
     {
@@ -38,7 +37,7 @@ public class ColdDuplicateTests(StackFixture stack) : IClassFixture<StackFixture
     {
         await using var requests = await stack.Nats.SubscribeCoreAsync<string>(stack.Stream.ReheatSubject);
         await stack.Nats.PingAsync();
-        await _persister.Services.GetRequiredService<IEventBatchHandler>().ApplyAsync(_batches.Next(events), CancellationToken.None);
+        await _persister.Services.GetRequiredService<IEventBatchHandler>().ApplyAsync(stack.Batches.Next(events), CancellationToken.None);
 
         var seen = new Dictionary<string, string>();
         using var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(1));
@@ -100,12 +99,12 @@ public class ColdDuplicateTests(StackFixture stack) : IClassFixture<StackFixture
     public async Task ADuplicateLike_KeepsTheFirstLikesTime_AndMovesNoCount()
     {
         const long user = 331;
-        await _persister.Services.GetRequiredService<IEventBatchHandler>().ApplyAsync(_batches.Next(_events.Like(user, 77)), CancellationToken.None);
+        await _persister.Services.GetRequiredService<IEventBatchHandler>().ApplyAsync(stack.Batches.Next(_events.Like(user, 77)), CancellationToken.None);
         await using var c = await stack.Postgres.OpenConnectionAsync();
         var before = await c.QuerySingleAsync<(DateTime, long, long)>(
             "SELECT l.created_at, k.like_count, k.version FROM likes l JOIN content_like_counts k USING (content_id) WHERE user_id = @user", new { user });
 
-        await _persister.Services.GetRequiredService<IEventBatchHandler>().ApplyAsync(_batches.Next(_events.Like(user, 77)), CancellationToken.None);
+        await _persister.Services.GetRequiredService<IEventBatchHandler>().ApplyAsync(stack.Batches.Next(_events.Like(user, 77)), CancellationToken.None);
 
         Assert.Equal(before, await c.QuerySingleAsync<(DateTime, long, long)>(
             "SELECT l.created_at, k.like_count, k.version FROM likes l JOIN content_like_counts k USING (content_id) WHERE user_id = @user", new { user }));

@@ -107,8 +107,9 @@ public sealed class Fleet : IAsyncDisposable
             var checks = System.Text.Json.JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement.GetProperty("checks");
             return who.Stores.All(s => checks.TryGetProperty(s.ToString().ToLowerInvariant(), out var check) && check.GetProperty("status").GetString() != "Healthy");
         }
-        catch (HttpRequestException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
+            // Not answering yet, or not within the timeout (a daemon starting on a busy machine): asked again.
             return false;
         }
     }
@@ -120,8 +121,9 @@ public sealed class Fleet : IAsyncDisposable
             using var response = await Http.GetAsync(new Uri(Address(who), "/healthz/ready"));
             return response.StatusCode;
         }
-        catch (HttpRequestException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
+            // Not answering yet, or not within the timeout (a daemon starting on a busy machine): asked again.
             return null;
         }
     }

@@ -93,17 +93,28 @@ public sealed partial class RecoveryPathsTests(AuthStack stack)
         var port = DaemonProcess.FreePort();
         var process = DaemonProcess.Start(assembly, environment, port);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await Eventually.UntilAsync(async () =>
+        try
         {
-            try
+            await Eventually.UntilAsync(async () =>
             {
-                return (await http.GetAsync($"http://127.0.0.1:{port}/healthz/ready")).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, what: $"{assembly} ready; its output:\n{process.Output}");
+                try
+                {
+                    return (await http.GetAsync($"http://127.0.0.1:{port}/healthz/ready")).IsSuccessStatusCode;
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(60), $"{assembly} ready");
+        }
+        catch (TimeoutException ex)
+        {
+            // Not left running: it would go on consuming the stream the next steps read.
+            var output = process.Output;
+            await process.DisposeAsync();
+            throw new TimeoutException($"{ex.Message}; its output:\n{output}", ex);
+        }
+
         return new RunningWorker(process, port);
     }
 

@@ -63,16 +63,10 @@ public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOpti
                array(SELECT user_id FROM duplicates), array(SELECT content_id FROM duplicates), array(SELECT at_ms FROM duplicates)
         """;
 
-    // A position of a newer stream (a higher epoch) replaces the old one; within a stream it only moves forward.
-    private const string PositionSql = """
-        INSERT INTO stream_positions (consumer, partition, epoch, sequence)
-        SELECT 'persister', p, e, s FROM unnest(@partitions, @epochs, @sequences) AS x(p, e, s) WHERE s > 0
-        ON CONFLICT (consumer, partition) DO UPDATE
-        SET epoch = excluded.epoch,
-            sequence = CASE WHEN excluded.epoch > stream_positions.epoch THEN excluded.sequence
-                            ELSE greatest(stream_positions.sequence, excluded.sequence) END
-        WHERE excluded.epoch >= stream_positions.epoch
-        """;
+    // Each partition's position moves from where its loop stood to the batch's last event, in partition order (the
+    // lock order of concurrent writers), or the whole transaction is refused: a fence against a replica that lost its
+    // lease mid-batch (admin/Migrations/0008_position_fence.sql). A newer stream (a higher epoch) replaces an old one.
+    private const string PositionSql = "SELECT likes_advance_positions('persister', @partitions, @epochs, @afters, @sequences)";
 
     // A row the upsert created from an unlike (its likes were there without a count row) took the delta as its
     // version: it starts at 1 instead, above the ghost's 0, so its counter can be written. A probe per content.
@@ -109,10 +103,12 @@ public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOpti
         apply.Parameters.Add(Array("relike_times", relikes.Select(c => c.AtMs)));
         apply.Parameters.Add(new NpgsqlParameter<TimeSpan>("touched_resolution", options.Value.TouchedAtResolution));
         batch.BatchCommands.Add(apply);
+        var byPartition = batches.OrderBy(b => b.Partition).ToList();
         var position = new NpgsqlBatchCommand(PositionSql);
-        position.Parameters.Add(new NpgsqlParameter<int[]>("partitions", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = batches.Select(b => b.Partition).ToArray() });
-        position.Parameters.Add(Array("epochs", batches.Select(b => b.Position.Epoch)));
-        position.Parameters.Add(Array("sequences", batches.Select(b => (long)b.Position.Sequence)));
+        position.Parameters.Add(new NpgsqlParameter<int[]>("partitions", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = byPartition.Select(b => b.Partition).ToArray() });
+        position.Parameters.Add(Array("epochs", byPartition.Select(b => b.Position.Epoch)));
+        position.Parameters.Add(Array("afters", byPartition.Select(b => (long)b.After.In(b.Position.Epoch))));
+        position.Parameters.Add(Array("sequences", byPartition.Select(b => (long)b.Position.Sequence)));
         batch.BatchCommands.Add(position);
         var firstVersion = new NpgsqlBatchCommand(FirstVersionSql);
         firstVersion.Parameters.Add(Array("contents", contents));
@@ -134,7 +130,8 @@ public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOpti
             duplicates[i] = new DuplicateLike(duplicateUsers[i], duplicateContents[i], duplicateTimes[i]);
         }
 
-        // The position upsert and the first versions return no rows, so the next result set is the counts.
+        // The position function returns one row (void), the first versions none: then the counts.
+        await reader.NextResultAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var countedContents = reader.GetFieldValue<long[]>(0);
