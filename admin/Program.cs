@@ -9,7 +9,8 @@ using NATS.Client.JetStream;
 // likes-admin: the one-shot operations a deployment runs before the daemons (the Helm pre-upgrade hook,
 // `./likes up`): `migrate` applies the database migrations, `logins` lets the daemons' roles log in with
 // their passwords, `streams` provisions JetStream, `all` does the three; `access` writes the NATS and Redis
-// permissions of every daemon (docs/security.md).
+// permissions of every daemon (docs/security.md). And one operation: `delete-content <id>` publishes a content's
+// deletion, as the edge's DELETE /v1/contents/{id} does.
 var command = args.FirstOrDefault() ?? "all";
 var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddLikesEnvironment().Build();
 T Bind<T>() where T : ISectionOptions, new()
@@ -24,9 +25,9 @@ if (command == "access")
     return AccessCommand.Run(args[1..], Bind<StreamOptions>(), Bind<RedisOptions>(), Environment.GetEnvironmentVariable, Console.Out, Console.Error);
 }
 
-if (command is not ("migrate" or "logins" or "streams" or "all"))
+if (command is not ("migrate" or "logins" or "streams" or "all" or "delete-content"))
 {
-    Console.Error.WriteLine("usage: likes-admin [migrate|logins|streams|all]");
+    Console.Error.WriteLine("usage: likes-admin [migrate|logins|streams|all|delete-content <contentId>]");
     Console.Error.WriteLine(AccessCommand.Usage);
     return 2;
 }
@@ -49,7 +50,7 @@ try
         await PostgresLogins.ApplyAsync(Bind<PostgresOptions>().ConnectionString, i => Environment.GetEnvironmentVariable(i.PasswordVariable(Store.Postgres)), Console.Out, cancel.Token);
     }
 
-    if (command is "streams" or "all")
+    if (command is "streams" or "all" or "delete-content")
     {
         var nats = Bind<NatsOptions>();
         await using var connection = new NatsConnection(new NatsOpts
@@ -58,7 +59,13 @@ try
             Name = "likes-admin",
             AuthOpts = nats.User is null ? NatsAuthOpts.Default : NatsAuthOpts.Default with { Username = nats.User, Password = nats.Password },
         });
-        await StreamProvisioner.EnsureAsync(new NatsJSContext(connection), Bind<StreamOptions>(), Bind<ConsumerOptions>(), Console.Out, cancel.Token);
+        var js = new NatsJSContext(connection);
+        if (command == "delete-content")
+        {
+            return await ContentDeletion.PublishAsync(js, Bind<StreamOptions>(), args.ElementAtOrDefault(1), Console.Out, Console.Error, cancel.Token);
+        }
+
+        await StreamProvisioner.EnsureAsync(js, Bind<StreamOptions>(), Bind<ConsumerOptions>(), Console.Out, cancel.Token);
     }
 
     return 0;

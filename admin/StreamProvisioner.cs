@@ -7,7 +7,7 @@ using NATS.Client.KeyValueStore;
 namespace Likes.Admin;
 
 /// <summary>
-/// Creates or updates the event, dead-letter and reheat streams, the Idempotency-Key and lease buckets and the durable
+/// Creates or updates the event, change, dead-letter and reheat streams, the Idempotency-Key and lease buckets and the durable
 /// consumers of every partition. With interest retention the server acks an event that no consumer is interested
 /// in and then drops it: so a new event stream is created acknowledging nothing (writes to it time out, 503) until
 /// every partition's consumers exist, and only then acknowledges.
@@ -34,6 +34,8 @@ public static class StreamProvisioner
 
         log.WriteLine($"streams: {stream.Name} on {stream.EventSubjectWildcard} ({stream.Partitions} partitions, R{stream.Replicas}){(created ? ", created" : string.Empty)}");
         log.WriteLine($"streams: consumers {string.Join(", ", LikesTopology.EventConsumers.Select(w => $"{w}-p0..p{stream.Partitions - 1}"))}");
+        await js.CreateOrUpdateStreamAsync(LikesTopology.ChangesStream(stream), ct);
+        log.WriteLine($"streams: {stream.ChangesStreamName} on {stream.ChangeSubject}");
         await js.CreateOrUpdateStreamAsync(LikesTopology.DeadLetterStream(stream), ct);
         log.WriteLine($"streams: {stream.DeadLetterStreamName} on {stream.DeadLetterSubjectWildcard}");
         await js.CreateOrUpdateStreamAsync(LikesTopology.ReheatStream(stream), ct);

@@ -1,3 +1,4 @@
+using Likes.Edge.Account;
 using Likes.Edge.Auth;
 using Likes.Edge.Limits;
 using Likes.Edge.Options;
@@ -36,7 +37,7 @@ public static class EdgeRegistration
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
         services.AddEdgeProblems();
         services.AddEdgeAuthentication();
-        services.AddWriteRateLimit();
+        services.AddSingleton<WriteRateLimit>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EdgeJsonContext.Default));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PublishMetrics>();
@@ -52,6 +53,7 @@ public static class EdgeRegistration
         });
         services.AddSingleton<IdempotencyKeys>();
         services.AddSingleton<LikePublisher>();
+        services.AddSingleton<DeletedContents>();
         services.AddReads();
         return builder;
     }
@@ -81,11 +83,11 @@ public static class EdgeRegistration
         app.UseMiddleware<RequestBodyLimit>();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
 
         var v1 = app.MapGroup("/v1").RequireAuthorization();
         v1.MapWrites();
         v1.MapReads();
+        v1.MapAccount();
         return app;
     }
 }

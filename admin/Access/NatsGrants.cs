@@ -26,7 +26,11 @@ public static class NatsGrants
             // Publishes events on the partition subjects and reheat requests; claims Idempotency-Keys in their bucket.
             "edge" => new([.. Partitions(stream).Select(stream.EventSubject), stream.ReheatSubject, .. IdempotencyBucket(stream)], [inbox]),
             // Each asks for rebuilds too: the aggregator for a heavy user's filter, the persister for a cold duplicate.
-            "aggregator" or "persister" => new([.. EventConsumer(who.Name, stream), .. Leases(who.Name, stream), stream.DeadLetterSubject(who.Name), stream.ReheatSubject], [inbox]),
+            // The persister publishes the changes it committed, too (from its outbox).
+            "aggregator" or "persister" => new(
+                [.. EventConsumer(who.Name, stream), .. Leases(who.Name, stream), stream.DeadLetterSubject(who.Name), stream.ReheatSubject,
+                 .. who.Name == "persister" ? [stream.ChangeSubject] : Array.Empty<string>()],
+                [inbox]),
             // Its work queue; and how far the event stream goes, so no rebuild misses what the aggregator applied.
             "reheater" => new([.. Consumer(stream.ReheatStreamName, LikesTopology.ReheatConsumerName, filter: null), .. ReadStream(stream)], [inbox]),
             _ => new([], []),

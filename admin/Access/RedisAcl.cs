@@ -34,19 +34,23 @@ public static class RedisAcl
         var positions = $"{keyPrefix}applied:aggregator:*";
         var locks = $"{keyPrefix}r{{*}}";
         var counters = $"{keyPrefix}counts:*";
+        var writeRates = $"{keyPrefix}w{{*}}";
         string[] rules = who.Name switch
         {
             "admin" => ["~*", "&*", "+@all"],
             // Reads timelines (my-likes pages); the liked-state probe reads a page's timeline and filter in one
             // script and keeps both warm (PEXPIRE GT, its only write there); reads counters and writes back those
-            // it had to load (set only if newer; ghosts only where no counter is, in a bucket that expires if new).
+            // it had to load (set only if newer; ghosts only where no counter is, in a bucket that expires if new); keeps
+            // each user's write-rate bucket (one script on the server's clock).
             "edge" => [$"%R~{timelines}", .. Handshake, "+zrange", "+zrangebyscore", "+zrevrangebyscore",
                 Selector([timelines, filters], ["+zmscore", "+bitfield_ro", "+pexpire", .. Scripts]),
-                Selector([counters], ["+hget", "+hset", "+hsetnx", "+exists", "+pexpire", "+persist", .. Scripts])],
-            // Applies batches to timelines and the filters of heavy users, one script per user; then how far it applied
-            // the partition (read when a partition's loop starts, written only forward by a script).
-            "aggregator" => [$"~{timelines}", $"~{filters}", .. Handshake, .. Scripts,
-                "+zrange", "+zadd", "+zrem", "+zcard", "+zremrangebyrank", "+bitfield", "+pexpire",
+                Selector([counters], ["+hget", "+hset", "+hsetnx", "+exists", "+pexpire", "+persist", .. Scripts]),
+                Selector([writeRates], ["+hmget", "+hset", "+pexpire", "+time", .. Scripts])],
+            // Applies batches to timelines and the filters of heavy users, one script per user, and empties the timeline
+            // and drops the filter of a user who erased their likes; then how far it applied the partition (read when a
+            // partition's loop starts, written only forward by a script).
+            "aggregator" => [$"~{timelines}", $"~{filters}", $"~{staging}", .. Handshake, .. Scripts,
+                "+zrange", "+zadd", "+zrem", "+zcard", "+zremrangebyrank", "+bitfield", "+pexpire", "+del",
                 Selector([positions], ["+get", "+set", .. Scripts])],
             // Writes absolute counters, set only if newer; reads where a duplicate like's user timeline starts.
             "persister" => [$"~{counters}", $"%R~{timelines}", .. Handshake, .. Scripts, "+hget", "+hset", "+persist", "+zrange"],
@@ -56,8 +60,9 @@ public static class RedisAcl
                 "+zrange", "+zadd", "+del", "+exists", "+rename", "+pexpire", "+persist", "+getrange",
                 Selector([staging], ["+set", "+setex", "+setrange"]),
                 Selector([locks], ["+get", "+set", "+del", .. Scripts])],
-            // Reads counters and repairs them only if unchanged.
-            "reconciler" => [$"~{counters}", .. Handshake, .. Scripts, "+hget", "+hset", "+persist"],
+            // Reads counters and repairs them only if unchanged; reads sampled timelines and filters, deletes a drifted pair.
+            "reconciler" => [$"~{counters}", .. Handshake, .. Scripts, "+hget", "+hset", "+persist",
+                Selector([timelines, filters], ["+zrange", "+get", "+del"])],
             _ => throw new ArgumentException($"no Redis rules for '{who}'", nameof(who)),
         };
         return ["resetkeys", .. rules];

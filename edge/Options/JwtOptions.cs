@@ -27,4 +27,11 @@ public sealed class JwtOptions
 
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The claim that lists a token's roles (LIKES_JWT_ROLES_CLAIM): a service token carries <see cref="AdminRole"/> in it.</summary>
+    [Required]
+    public string RolesClaim { get; set; } = "roles";
+
+    /// <summary>The role the service-to-service endpoints (a content's deletion) require.</summary>
+    public const string AdminRole = "likes.admin";
 }

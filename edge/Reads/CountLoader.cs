@@ -14,8 +14,8 @@ public sealed class CountLoader(RedisReads redis, RedisKeys keys, FallbackBudget
     private readonly Dictionary<long, Flight> _flights = [];
     private readonly Lock _gate = new();
 
-    /// <summary>Each id's count: known (0 for a content nobody liked) or why not.</summary>
-    public async Task<Dictionary<long, Fallback<long>>> LoadAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    /// <summary>Each id's counter: known (<see cref="CounterStore.Ghost"/> for a content nobody liked) or why not.</summary>
+    public async Task<Dictionary<long, Fallback<CounterValue>>> LoadAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
         var covering = new Dictionary<long, Flight>(ids.Count);
         Flight? own = null;
@@ -42,11 +42,11 @@ public sealed class CountLoader(RedisReads redis, RedisKeys keys, FallbackBudget
             _ = RunAsync(own, [.. mine!]);
         }
 
-        var counts = new Dictionary<long, Fallback<long>>(ids.Count);
+        var counts = new Dictionary<long, Fallback<CounterValue>>(ids.Count);
         foreach (var (id, flight) in covering)
         {
             var loaded = await flight.Completion.Task.WaitAsync(cancellationToken);
-            counts[id] = loaded.Known ? Fallback.Of(loaded.Value![id]) : Fallback.Unknown<long>(loaded.Failure!.Value);
+            counts[id] = loaded.Known ? Fallback.Of(loaded.Value![id]) : Fallback.Unknown<CounterValue>(loaded.Failure!.Value);
         }
 
         return counts;
@@ -65,14 +65,14 @@ public sealed class CountLoader(RedisReads redis, RedisKeys keys, FallbackBudget
                 if (!loaded.Known)
                 {
                     Forget(flight, ids);
-                    flight.Completion.SetResult(Fallback.Unknown<Dictionary<long, long>>(loaded.Failure!.Value));
+                    flight.Completion.SetResult(Fallback.Unknown<Dictionary<long, CounterValue>>(loaded.Failure!.Value));
                     return;
                 }
 
                 var found = loaded.Value!;
                 foreach (var id in missing)
                 {
-                    counts[id] = found.TryGetValue(id, out var value) ? value.Count : 0;
+                    counts[id] = found.TryGetValue(id, out var value) ? value : CounterStore.Ghost;
                 }
 
                 // Readers waiting on this load need not wait for the write-back; new misses still join it until it is done.
@@ -94,9 +94,9 @@ public sealed class CountLoader(RedisReads redis, RedisKeys keys, FallbackBudget
     }
 
     /// <summary>The counters Redis holds now (one round trip); none when Redis cannot say.</summary>
-    private async Task<Dictionary<long, long>> InRedisAsync(long[] ids)
+    private async Task<Dictionary<long, CounterValue>> InRedisAsync(long[] ids)
     {
-        var counts = new Dictionary<long, long>(ids.Length);
+        var counts = new Dictionary<long, CounterValue>(ids.Length);
         if (!redis.Usable())
         {
             return counts;
@@ -111,7 +111,7 @@ public sealed class CountLoader(RedisReads redis, RedisKeys keys, FallbackBudget
             {
                 if (CounterValue.TryParse(reads[i].Result, out var counter))
                 {
-                    counts[ids[i]] = counter.Count;
+                    counts[ids[i]] = counter;
                 }
             }
         }
@@ -135,6 +135,6 @@ public sealed class CountLoader(RedisReads redis, RedisKeys keys, FallbackBudget
 
     private sealed class Flight
     {
-        public TaskCompletionSource<Fallback<Dictionary<long, long>>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<Fallback<Dictionary<long, CounterValue>>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -68,7 +68,7 @@ public sealed class FeedStateReader(
         {
             if (CounterValue.TryParse(counters[i].Result, out var counter))
             {
-                facts.Count(i, counter.Count, fromRedis: true);
+                facts.Counter(i, counter, fromRedis: true);
                 ghosts += counter == CounterStore.Ghost ? 1 : 0;
             }
             else
@@ -116,7 +116,7 @@ public sealed class FeedStateReader(
             {
                 if (count.Known)
                 {
-                    facts.CountFromPostgres(contentId, count.Value);
+                    facts.CounterFromPostgres(contentId, count.Value);
                 }
                 else
                 {

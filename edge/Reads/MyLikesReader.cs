@@ -12,7 +12,7 @@ namespace Likes.Edge.Reads;
 /// same order and the same key, so the two sources join without duplicates or gaps. A partial or missing timeline
 /// answers nothing: every page from PostgreSQL, and a rebuild is asked for. The oldest time of an
 /// incomplete timeline may be there only in part (<see cref="TimelinePage.Trusted"/>): from it on, PostgreSQL. Redis unavailable, or
-/// reads from PostgreSQL alone: every page from PostgreSQL.
+/// reads from PostgreSQL alone: every page from PostgreSQL. A deleted content is in no page.
 /// </summary>
 public sealed class MyLikesReader(
     RedisReads redis,
@@ -21,6 +21,7 @@ public sealed class MyLikesReader(
     PostgresReads postgres,
     MyLikesCursor cursors,
     ReheatRequests reheat,
+    CountLoader counts,
     ReadMetrics metrics)
 {
     public async Task<MyLikesBody> ReadAsync(long userId, int limit, (long LikedAtMs, long ContentId)? after, CancellationToken cancellationToken)
@@ -64,7 +65,7 @@ public sealed class MyLikesReader(
             {
                 // What is here is right; the rest is unknown: the cursor lets the client ask again from here.
                 metrics.Degraded(rows.Failure!.Value);
-                return new MyLikesBody(Items(items), cursors.Encode(userId, from), true);
+                return new MyLikesBody(Items(await LiveAsync(items, cancellationToken)), cursors.Encode(userId, from), true);
             }
 
             items.AddRange(rows.Value!.Take(need));
@@ -72,14 +73,27 @@ public sealed class MyLikesReader(
             more = rows.Value!.Count > need;
         }
 
-        return new MyLikesBody(Items(items), more.Value ? cursors.Encode(userId, Key(items[^1])) : null, null);
+        return new MyLikesBody(Items(await LiveAsync(items, cancellationToken)), more.Value ? cursors.Encode(userId, Key(items[^1])) : null, null);
+    }
+
+    /// <summary>
+    /// The items whose content is not deleted, by their counters (as feed-state reads them). A timeline may still hold
+    /// a deleted content; the page then has fewer items, and its cursor still follows the last one read.
+    /// </summary>
+    private async Task<List<(long ContentId, long LikedAtMs)>> LiveAsync(List<(long ContentId, long LikedAtMs)> items, CancellationToken cancellationToken)
+    {
+        // Without Redis every item came from PostgreSQL, whose query leaves deleted contents out already.
+        if (items.Count == 0 || !redis.Usable())
+        {
+            return items;
+        }
+
+        var counters = await counts.LoadAsync([.. items.Select(i => i.ContentId).Distinct()], cancellationToken);
+        return items.FindAll(i => !(counters[i.ContentId] is { Known: true } c && c.Value.Deleted));
     }
 
     private static (long LikedAtMs, long ContentId) Key((long ContentId, long LikedAtMs) item) => (item.LikedAtMs, item.ContentId);
 
     private static MyLikeItem[] Items(List<(long ContentId, long LikedAtMs)> items)
-        => [.. items.Select(i => new MyLikeItem(PositiveId.Format(i.ContentId), FormatTime(i.LikedAtMs)))];
-
-    private static string FormatTime(long unixMs)
-        => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        => [.. items.Select(i => new MyLikeItem(PositiveId.Format(i.ContentId), LikedAtText.Format(i.LikedAtMs)))];
 }

@@ -1,3 +1,4 @@
+using Likes.Shared;
 using Likes.Edge.Ids;
 
 namespace Likes.Edge.Reads;
@@ -11,6 +12,7 @@ public sealed class PageFacts
     private readonly Dictionary<long, int> _index;
     private readonly long?[] _counts;
     private readonly bool?[] _liked;
+    private readonly bool[] _deleted;
     private readonly HashSet<DegradedReason> _unknown = [];
 
     public PageFacts(long[] distinctIds)
@@ -24,6 +26,7 @@ public sealed class PageFacts
 
         _counts = new long?[distinctIds.Length];
         _liked = new bool?[distinctIds.Length];
+        _deleted = new bool[distinctIds.Length];
     }
 
     public long[] Ids { get; }
@@ -44,10 +47,26 @@ public sealed class PageFacts
     /// <summary>The count of a content, as PostgreSQL gave it.</summary>
     public void CountFromPostgres(long contentId, long count) => Count(_index[contentId], count, fromRedis: false);
 
+    /// <summary>
+    /// The counter of the id at <paramref name="index"/>: its count, or that the content is deleted, which decides its
+    /// liked-state too (no one likes a deleted content, whatever a timeline still holds).
+    /// </summary>
+    public void Counter(int index, CounterValue counter, bool fromRedis)
+    {
+        Count(index, counter.Shown, fromRedis);
+        if (counter.Deleted)
+        {
+            _deleted[index] = true;
+            _liked[index] = false;
+        }
+    }
+
+    public void CounterFromPostgres(long contentId, CounterValue counter) => Counter(_index[contentId], counter, fromRedis: false);
+
     /// <summary>The caller's liked-state of the id at <paramref name="index"/> of <see cref="Ids"/>.</summary>
     public void Liked(int index, bool liked, bool fromRedis)
     {
-        _liked[index] = liked;
+        _liked[index] = liked && !_deleted[index];
         Tally(fromRedis);
     }
 

@@ -23,3 +23,8 @@ public sealed record MyLikesBody(
     IReadOnlyList<MyLikeItem> Items,
     string? NextCursor,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Degraded);
+
+public sealed record LikerItem(string UserId, string LikedAt);
+
+/// <summary><c>count</c> and <c>privateLikers</c> are of one snapshot with the page: on the first, listed + private = count.</summary>
+public sealed record LikersBody(IReadOnlyList<LikerItem> Items, long Count, long PrivateLikers, string? NextCursor);

@@ -1,10 +1,16 @@
 using Likes.Edge.Auth;
 using Likes.Edge.Ids;
+using System.Globalization;
+using Likes.Edge.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Likes.Edge.Reads;
 
-/// <summary>The v1 reads: feed-state, a content's count, the caller's likes. Always 200 once valid, degraded rather than 500.</summary>
+/// <summary>
+/// The v1 reads: feed-state, a content's count, the caller's likes (always 200 once valid, degraded rather than 500), and
+/// a content's likers (PostgreSQL alone: 503 while it cannot answer).
+/// </summary>
 public static class ReadEndpoints
 {
     public static RouteGroupBuilder MapReads(this RouteGroupBuilder v1)
@@ -12,6 +18,7 @@ public static class ReadEndpoints
         v1.MapGet("/feed-state", FeedStateAsync);
         v1.MapGet("/contents/" + ContentIdRoute.Template + "/likes/count", CountAsync);
         v1.MapGet("/users/me/likes", MyLikesAsync);
+        v1.MapGet("/contents/" + ContentIdRoute.Template + "/likers", LikersAsync);
         return v1;
     }
 
@@ -43,13 +50,43 @@ public static class ReadEndpoints
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var userId = http.User.UserId();
-        if (!MyLikesQuery.TryParse(http.Request.Query, userId, cursors, out var limit, out var after, errors))
+        if (!PageQuery.TryParse(http.Request.Query, userId, cursors, out var limit, out var after, errors))
         {
             return Invalid(errors);
         }
 
         NotCached(http);
         return TypedResults.Ok(await reader.ReadAsync(userId, limit, after, http.RequestAborted));
+    }
+
+    private static async Task<Results<Ok<LikersBody>, ValidationProblem, ProblemHttpResult>> LikersAsync(
+        string contentId, HttpContext http, FallbackBudget budget, PostgresReads postgres, LikersCursor cursors, IOptions<EdgeOptions> edge)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!ContentIdRoute.TryParse(contentId, out var id, errors)
+            | !PageQuery.TryParse(http.Request.Query, id, cursors, out var limit, out var after, errors))
+        {
+            return Invalid(errors);
+        }
+
+        NotCached(http);
+        var page = await budget.RunAsync(ReadMetrics.Likers, ct => postgres.LikersAsync(id, after, limit + 1, ct), http.RequestAborted);
+        if (!page.Known)
+        {
+            return Unavailable(http, edge.Value, "the likers list is read from PostgreSQL, which cannot answer now; retry later");
+        }
+
+        var likers = page.Value!.Likers;
+        var items = likers.Take(limit).Select(l => new LikerItem(PositiveId.Format(l.UserId), LikedAtText.Format(l.LikedAtMs))).ToList();
+        var next = likers.Count > limit ? cursors.Encode(id, (likers[limit - 1].LikedAtMs, likers[limit - 1].UserId)) : null;
+        return TypedResults.Ok(new LikersBody(items, page.Value.Count, page.Value.PrivateLikers, next));
+    }
+
+    /// <summary>503 with Retry-After: a read only PostgreSQL can answer, while it cannot.</summary>
+    public static ProblemHttpResult Unavailable(HttpContext http, EdgeOptions edge, string detail)
+    {
+        http.Response.Headers.RetryAfter = edge.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: detail);
     }
 
     private static ValidationProblem Invalid(Dictionary<string, string[]> errors)

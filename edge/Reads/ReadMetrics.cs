@@ -10,11 +10,16 @@ public sealed class ReadMetrics
     public const string Postgres = "postgres";
     public const string Budget = "budget";
 
-    /// <summary>Fallback query kinds: a page's missing counters, a page's unknown liked-state, a my-likes page, a whole page (Redis down or ReadSource postgres).</summary>
+    /// <summary>
+    /// PostgreSQL query kinds: a page's missing counters, a page's unknown liked-state, a my-likes page, a whole page
+    /// (Redis down or ReadSource postgres); and the reads only PostgreSQL answers: a likers page, a user's settings.
+    /// </summary>
     public const string Counts = "counts";
     public const string Liked = "liked";
     public const string MyLikes = "my_likes";
     public const string Page = "page";
+    public const string Likers = "likers";
+    public const string Settings = "settings";
 
     /// <summary>Bloom filter answers.</summary>
     public const string BloomDefiniteNo = "definite_no";
@@ -56,7 +61,7 @@ public sealed class ReadMetrics
             _degraded.WithLabels(reason);
         }
 
-        foreach (var kind in (string[])[Counts, Liked, MyLikes, Page])
+        foreach (var kind in (string[])[Counts, Liked, MyLikes, Page, Likers, Settings])
         {
             _fallbackQueries.WithLabels(kind);
         }

@@ -21,6 +21,7 @@ public static class ReadRegistration
         services.AddSingleton<CounterWriteBack>();
         services.AddSingleton<CountLoader>();
         services.AddSingleton<MyLikesCursor>();
+        services.AddSingleton<LikersCursor>();
         services.AddSingleton<FeedStateReader>();
         services.AddSingleton<CountReader>();
         services.AddSingleton<MyLikesReader>();

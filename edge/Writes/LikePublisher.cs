@@ -11,7 +11,7 @@ using NATS.Client.JetStream;
 namespace Likes.Edge.Writes;
 
 /// <summary>
-/// Makes a like or unlike durable: one event on the user's partition subject, accepted only once the
+/// Makes a like, an unlike or another of a user's writes (<see cref="LikeAction"/>) durable: one event on the user's partition subject, accepted only once the
 /// stream acked it. Anything short of an ack within <see cref="EdgeOptions.PublishTimeout"/> is
 /// <see cref="PublishOutcome.Unavailable"/>: the edge writes nothing else, so there is nothing half-written.
 /// </summary>
@@ -32,7 +32,8 @@ public sealed partial class LikePublisher(
     {
         var now = time.GetUtcNow();
         var e = new LikeEvent(Guid.CreateVersion7(now), userId, contentId, action, now.ToUnixTimeMilliseconds());
-        var partition = Partitioner.PartitionOf(userId, _stream.Partitions);
+        // A user's events share their partition (their order is theirs); a content's deletion, which names no user, its content's.
+        var partition = Partitioner.PartitionOf(action.HasUser() ? userId : contentId, _stream.Partitions);
         var subject = _stream.EventSubject(partition);
 
         using var activity = LikesTelemetry.Source.StartActivity("publish like", ActivityKind.Producer);

@@ -27,11 +27,20 @@ public sealed class PublishMetrics
     private readonly Counter _failures = Metrics.CreateCounter(
         "likes_edge_publish_failures_total", "Writes answered 503, by reason: timeout, rejected (the stream refused, e.g. full), unavailable, sequence_reused (acked at a sequence the stream had handed out before a restart).", "reason");
 
+    private readonly Counter _limited = Metrics.CreateCounter(
+        "likes_edge_writes_limited_total", "Writes refused 429: the user went past LIKES_WRITE_RATE_PER_USER.");
+
+    private readonly Counter _limitFallbacks = Metrics.CreateCounter(
+        "likes_edge_write_limit_fallbacks_total", "Write-rate decisions this edge made alone because Redis could not answer in time (the limit then holds per edge, not across edges).");
+
     public PublishMetrics()
     {
         // Series exist at zero from the start, so rate() and alerts see them before the first event.
-        _published.WithLabels(Label(LikeAction.Like));
-        _published.WithLabels(Label(LikeAction.Unlike));
+        foreach (var action in Enum.GetValues<LikeAction>())
+        {
+            _published.WithLabels(Label(action));
+        }
+
         foreach (var reason in (string[])[Timeout, Rejected, Unreachable, SequenceReused])
         {
             _failures.WithLabels(reason);
@@ -54,11 +63,15 @@ public sealed class PublishMetrics
 
     public void KeyReused() => _keysReused.Inc();
 
+    public void Limited() => _limited.Inc();
+
+    public void LimitFallback() => _limitFallbacks.Inc();
+
     public void Failed(string reason, TimeSpan elapsed)
     {
         _failures.WithLabels(reason).Inc();
         _seconds.Observe(elapsed.TotalSeconds);
     }
 
-    private static string Label(LikeAction action) => action == LikeAction.Like ? "like" : "unlike";
+    private static string Label(LikeAction action) => action.ToString().ToLowerInvariant();
 }

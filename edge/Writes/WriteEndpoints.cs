@@ -8,22 +8,50 @@ using Microsoft.Extensions.Options;
 
 namespace Likes.Edge.Writes;
 
-/// <summary><c>PUT</c> and <c>DELETE /v1/likes/{contentId}</c>: validate, publish, answer 202 once the stream has the event.</summary>
+/// <summary>
+/// <c>PUT</c> and <c>DELETE /v1/likes/{contentId}</c>: validate, publish, answer 202 once the stream has the event (a like
+/// of a deleted content: 410). And a content's deletion, service to service.
+/// </summary>
 public static class WriteEndpoints
 {
     public static RouteGroupBuilder MapWrites(this RouteGroupBuilder v1)
     {
-        v1.MapPut("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, LikePublisher publisher, IOptions<EdgeOptions> edge)
-                => WriteAsync(LikeAction.Like, contentId, http, publisher, edge.Value))
-            .RequireRateLimiting(WriteRateLimit.PolicyName);
-        v1.MapDelete("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, LikePublisher publisher, IOptions<EdgeOptions> edge)
-                => WriteAsync(LikeAction.Unlike, contentId, http, publisher, edge.Value))
-            .RequireRateLimiting(WriteRateLimit.PolicyName);
+        v1.MapPut("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, LikePublisher publisher, DeletedContents deletions, IOptions<EdgeOptions> edge)
+                => WriteAsync(LikeAction.Like, contentId, http, publisher, deletions, edge.Value))
+            .RequireWriteRateLimit();
+        v1.MapDelete("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, LikePublisher publisher, DeletedContents deletions, IOptions<EdgeOptions> edge)
+                => WriteAsync(LikeAction.Unlike, contentId, http, publisher, deletions, edge.Value))
+            .RequireWriteRateLimit();
+        v1.MapDelete("/contents/" + ContentIdRoute.Template, DeleteContentAsync);
         return v1;
     }
 
+    /// <summary>
+    /// <c>DELETE /v1/contents/{contentId}</c>, service to service: only a token with the admin role. One event on the
+    /// content's partition; the persister marks the content deleted (every read answers count 0, liked false; a like of
+    /// it is refused) and removes its likes in bounded batches. Repeating it changes nothing.
+    /// </summary>
+    private static async Task<Results<Accepted<ContentDeleted>, ValidationProblem, ProblemHttpResult>> DeleteContentAsync(
+        string contentId, HttpContext http, LikePublisher publisher, IOptions<EdgeOptions> edge)
+    {
+        if (!http.User.HasClaim(edge.Value.Jwt.RolesClaim, JwtOptions.AdminRole))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: $"deleting a content needs a service token with the role '{JwtOptions.AdminRole}'");
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!ContentIdRoute.TryParse(contentId, out var content, errors))
+        {
+            return TypedResults.ValidationProblem(errors, detail: string.Join("; ", errors.Select(e => $"{e.Key} {e.Value[0]}")));
+        }
+
+        return await publisher.PublishAsync(0, content, LikeAction.DeleteContent, null, http.RequestAborted) == PublishOutcome.Unavailable
+            ? Unavailable(http, edge.Value)
+            : TypedResults.Accepted((string?)null, new ContentDeleted(PositiveId.Format(content), true));
+    }
+
     private static async Task<Results<Accepted<LikeAccepted>, ValidationProblem, ProblemHttpResult>> WriteAsync(
-        LikeAction action, string contentId, HttpContext http, LikePublisher publisher, EdgeOptions edge)
+        LikeAction action, string contentId, HttpContext http, LikePublisher publisher, DeletedContents deletions, EdgeOptions edge)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var validId = ContentIdRoute.TryParse(contentId, out var content, errors);
@@ -31,6 +59,11 @@ public static class WriteEndpoints
         if (!validId || !validKey)
         {
             return TypedResults.ValidationProblem(errors, detail: string.Join("; ", errors.Select(e => $"{e.Key} {e.Value[0]}")));
+        }
+
+        if (action == LikeAction.Like && await deletions.IsDeletedAsync(content))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, detail: $"content {PositiveId.Format(content)} was deleted: it cannot be liked");
         }
 
         var outcome = await publisher.PublishAsync(http.User.UserId(), content, action, key, http.RequestAborted);
@@ -43,12 +76,18 @@ public static class WriteEndpoints
 
         if (outcome == PublishOutcome.Unavailable)
         {
-            http.Response.Headers.RetryAfter = edge.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                detail: "events stream unavailable: the write is not confirmed durable; retry later, with the same Idempotency-Key if one was sent");
+            return Unavailable(http, edge);
         }
 
         return TypedResults.Accepted((string?)null, new LikeAccepted(PositiveId.Format(content), action == LikeAction.Like));
+    }
+
+    /// <summary>503 with Retry-After: the stream did not confirm the write durable, so nothing was written.</summary>
+    public static ProblemHttpResult Unavailable(HttpContext http, EdgeOptions edge)
+    {
+        http.Response.Headers.RetryAfter = edge.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            detail: "events stream unavailable: the write is not confirmed durable; retry later, with the same Idempotency-Key if one was sent");
     }
 }

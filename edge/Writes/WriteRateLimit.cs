@@ -2,61 +2,100 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Likes.Edge.Auth;
 using Likes.Edge.Options;
-using Microsoft.AspNetCore.RateLimiting;
+using Likes.Shared;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Likes.Edge.Writes;
 
 /// <summary>
-/// LIKES_WRITE_RATE_PER_USER: a token bucket per authenticated user (rate per second, burst 5 × rate, no
-/// queue) on the write endpoints only. Past it: 429 with Retry-After. Rate 0: no limit.
+/// LIKES_WRITE_RATE_PER_USER on the write endpoints: a token bucket per user (rate per second, burst 5 × rate) kept in
+/// Redis in the user's slot (one script, one round trip), so it holds however many edge replicas serve the user; no
+/// PostgreSQL on the write path. When Redis cannot answer in time, this edge's own bucket for the user decides,
+/// counted in <c>likes_edge_write_limit_fallbacks_total</c>: the limit then holds per replica. Past it: 429 with
+/// Retry-After. Rate 0: no limit.
 /// </summary>
-public static class WriteRateLimit
+public sealed class WriteRateLimit : IEndpointFilter, IDisposable
 {
-    public const string PolicyName = "writes-per-user";
-
     public const int BurstSeconds = 5;
 
-    public static IServiceCollection AddWriteRateLimit(this IServiceCollection services)
+    private readonly IConnectionMultiplexer _redis;
+    private readonly RedisKeys _keys;
+    private readonly PublishMetrics _metrics;
+    private readonly int _rate;
+    private readonly TimeSpan _timeout;
+    private readonly PartitionedRateLimiter<long> _local;
+
+    public WriteRateLimit(IConnectionMultiplexer redis, RedisKeys keys, PublishMetrics metrics, IOptions<EdgeOptions> edge)
     {
-        services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<EdgeOptions>>((limiter, edge) =>
+        _redis = redis;
+        _keys = keys;
+        _metrics = metrics;
+        _rate = edge.Value.WriteRatePerUser;
+        _timeout = edge.Value.RedisReadTimeout;
+        _local = PartitionedRateLimiter.Create<long, long>(user => RateLimitPartition.GetTokenBucketLimiter(user, _ => new TokenBucketRateLimiterOptions
         {
-            var rate = edge.Value.WriteRatePerUser;
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.OnRejected = RejectAsync;
-            limiter.AddPolicy(PolicyName, context => rate == 0
-                ? RateLimitPartition.GetNoLimiter(0L)
-                : RateLimitPartition.GetTokenBucketLimiter(UserOf(context), _ => new TokenBucketRateLimiterOptions
-                {
-                    TokensPerPeriod = rate,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    TokenLimit = BurstSeconds * rate,
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                }));
-        });
-        return services;
+            TokensPerPeriod = Math.Max(_rate, 1),
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            TokenLimit = BurstSeconds * Math.Max(_rate, 1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
     }
 
-    // Authorization runs first, so every request here has a user id; 0 is only a safe fallback.
-    private static long UserOf(HttpContext context) => UserIdClaim.TryRead(context.User, out var id) ? id : 0;
-
-    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after)
-            ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds))
-            : 1;
-        var http = rejected.HttpContext;
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        if (_rate == 0)
         {
-            HttpContext = http,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Detail = $"too many likes and unlikes from this user; retry after {seconds} s",
-            },
-        });
+            return await next(context);
+        }
+
+        var user = context.HttpContext.User.UserId();
+        var waitMs = await SharedAsync(user) ?? Local(user);
+        if (waitMs == 0)
+        {
+            return await next(context);
+        }
+
+        _metrics.Limited();
+        var seconds = Math.Max(1, (int)Math.Ceiling(waitMs / 1000.0));
+        context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, detail: $"too many writes from this user; retry after {seconds} s");
     }
+
+    public void Dispose() => _local.Dispose();
+
+    /// <summary>Milliseconds until the shared bucket has a token (0: taken), or null when Redis could not say in time.</summary>
+    private async Task<long?> SharedAsync(long user)
+    {
+        if (!_redis.IsConnected)
+        {
+            _metrics.LimitFallback();
+            return null;
+        }
+
+        try
+        {
+            var result = await _redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.UserWriteRate, [_keys.WriteRate(user)], [_rate, BurstSeconds * _rate]).WaitAsync(_timeout);
+            return (long)result;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            _metrics.LimitFallback();
+            return null;
+        }
+    }
+
+    private long Local(long user)
+    {
+        using var lease = _local.AttemptAcquire(user);
+        return lease.IsAcquired ? 0 : lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? (long)after.TotalMilliseconds : 1000;
+    }
+}
+
+public static class WriteRateLimitEndpoints
+{
+    /// <summary>Limits the endpoint's writes per user with the one <see cref="WriteRateLimit"/> of this edge (its local buckets live there).</summary>
+    public static RouteHandlerBuilder RequireWriteRateLimit(this RouteHandlerBuilder endpoint)
+        => endpoint.AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<WriteRateLimit>().InvokeAsync(context, next));
 }

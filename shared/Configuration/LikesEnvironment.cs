@@ -25,6 +25,7 @@ public static class LikesEnvironment
         ["LIKES_JWT_PREVIOUS_KEY"] = "Edge:Jwt:PreviousKey",
         ["LIKES_JWT_ISSUER"] = "Edge:Jwt:Issuer",
         ["LIKES_JWT_AUDIENCE"] = "Edge:Jwt:Audience",
+        ["LIKES_JWT_ROLES_CLAIM"] = "Edge:Jwt:RolesClaim",
         ["LIKES_WRITE_RATE_PER_USER"] = "Edge:WriteRatePerUser",
     };
 

@@ -47,7 +47,16 @@ public sealed class StreamOptions : ISectionOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ReheatDuplicateWindow { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long the change stream keeps a change: downstream consumers must read within it.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan ChangesMaxAge { get; set; } = TimeSpan.FromDays(7);
+
     public string DeadLetterStreamName => $"{Name}_DLQ";
+
+    /// <summary>The change stream: net changes the persister committed, for other services (docs/api.md).</summary>
+    public string ChangesStreamName => $"{Name}_CHANGES";
+
+    public string ChangeSubject => $"{SubjectPrefix}.changes";
 
     public string ReheatStreamName => $"{Name}_REHEAT";
 

@@ -243,7 +243,7 @@ public sealed class PartitionConsumer(
     private async Task ApplyBatchAsync(Session session, List<(StreamEvent Source, LikeEvent Event)> events, ulong through, DateTimeOffset firstStoredAt, CancellationToken stopping, CancellationToken abort)
     {
         var after = new EventPosition(session.Epoch, session.Position);
-        var batch = new EventBatch(Partition, events.ConvertAll(e => e.Event), new EventPosition(session.Epoch, through), after);
+        var batch = new EventBatch(Partition, events.ConvertAll(e => e.Event), new EventPosition(session.Epoch, through), after, events.ConvertAll(e => e.Source.Sequence));
         if (await TryApplyAsync(batch, firstStoredAt, stopping, abort) is null)
         {
             return;
@@ -252,7 +252,7 @@ public sealed class PartitionConsumer(
         ConsumerLog.Isolating(Logger, Partition);
         foreach (var (source, e) in events)
         {
-            var single = new EventBatch(Partition, [e], new EventPosition(session.Epoch, source.Sequence), after);
+            var single = new EventBatch(Partition, [e], new EventPosition(session.Epoch, source.Sequence), after, [source.Sequence]);
             after = single.Position;
             var attempts = new Backoff(options.BackoffInitial, options.BackoffMax);
             for (var attempt = 1; await TryApplyAsync(single, firstStoredAt, stopping, abort) is { } failure; attempt++)

@@ -7,7 +7,8 @@ namespace Likes.Shared.Events;
 /// <summary>
 /// The wire format of <see cref="LikeEvent"/>: compact JSON so that <c>nats sub</c> shows it as is.
 /// <code>{"v":1,"id":"0193…","u":42,"c":7,"a":"L","t":1764000000123}</code>
-/// Version 1 is the only version; a decoder meeting another says so instead of guessing.
+/// Version 1 is the only version; a decoder meeting another says so instead of guessing. An action without a user
+/// (a content deletion) or without a content (erase, hide, show) carries 0 there (<see cref="LikeActions"/>).
 /// </summary>
 public static class LikeEventCodec
 {
@@ -29,7 +30,7 @@ public static class LikeEventCodec
             w.WriteString("id", e.EventId.ToString("N"));
             w.WriteNumber("u", e.UserId);
             w.WriteNumber("c", e.ContentId);
-            w.WriteString("a", e.Action == LikeAction.Like ? "L" : "U");
+            w.WriteString("a", e.Action.Letter().ToString());
             w.WriteNumber("t", e.AcceptedAtMs);
             w.WriteEndObject();
         }
@@ -128,13 +129,15 @@ public static class LikeEventCodec
             return false;
         }
 
-        reason = (id, user, content, action, at) switch
+        reason = (id, action, at) switch
         {
-            (null, _, _, _, _) => "missing field 'id'",
-            (_, null or <= 0, _, _, _) => "field 'u' must be a positive 64-bit integer",
-            (_, _, null or <= 0, _, _) => "field 'c' must be a positive 64-bit integer",
-            (_, _, _, null, _) => "missing field 'a'",
-            (_, _, _, _, null or <= 0 or > MaxAcceptedAtMs) => "field 't' must be unix milliseconds of a date before the year 10000",
+            (null, _, _) => "missing field 'id'",
+            (_, null, _) => "missing field 'a'",
+            (_, _, null or <= 0 or > MaxAcceptedAtMs) => "field 't' must be unix milliseconds of a date before the year 10000",
+            (_, { } a, _) when a.HasUser() && user is not > 0 => "field 'u' must be a positive 64-bit integer",
+            (_, { } a, _) when !a.HasUser() && user is not (null or 0) => $"field 'u' must be 0 for action '{a.Letter()}'",
+            (_, { } a, _) when a.HasContent() && content is not > 0 => "field 'c' must be a positive 64-bit integer",
+            (_, { } a, _) when !a.HasContent() && content is not (null or 0) => $"field 'c' must be 0 for action '{a.Letter()}'",
             _ => string.Empty,
         };
         if (reason.Length > 0)
@@ -142,7 +145,7 @@ public static class LikeEventCodec
             return false;
         }
 
-        value = new LikeEvent(id!.Value, user!.Value, content!.Value, action!.Value, at!.Value);
+        value = new LikeEvent(id!.Value, user ?? 0, content ?? 0, action!.Value, at!.Value);
         return true;
     }
 
@@ -179,14 +182,12 @@ public static class LikeEventCodec
 
     private static LikeAction ReadAction(ref Utf8JsonReader reader)
     {
-        if (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("L"u8))
+        // The unescaped letter is read in place; an escaped one (any JSON writer may escape) is unescaped first.
+        if (reader.TokenType == JsonTokenType.String
+            && (reader.ValueIsEscaped || reader.HasValueSequence ? reader.GetString() is [var c] && LikeActions.TryParse(c, out var action)
+                : reader.ValueSpan is [var b] && LikeActions.TryParse((char)b, out action)))
         {
-            return LikeAction.Like;
-        }
-
-        if (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("U"u8))
-        {
-            return LikeAction.Unlike;
+            return action;
         }
 
         throw new FormatException($"unknown action '{reader.GetString()}'");

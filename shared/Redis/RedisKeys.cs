@@ -28,6 +28,9 @@ public sealed class RedisKeys(string prefix)
     /// <summary>String: the token of the reheater replica rebuilding this user's timeline (expires on its own).</summary>
     public string RebuildLock(long userId) => $"{prefix}r{{{userId}}}";
 
+    /// <summary>The user's write-rate bucket, shared by every edge replica; in the user's slot, beside their timeline.</summary>
+    public string WriteRate(long userId) => $"{prefix}w{{{userId}}}";
+
     /// <summary>
     /// How many contents share one counter hash: contents 7100–7199 are fields 0–99 of <c>counts:71</c>. A key costs
     /// some 50 bytes before its value, more than a counter itself, so a hundred counters share one; a hundred

@@ -37,6 +37,8 @@ public static class RedisScripts
 
     public static string LockRelease { get; } = Read("lock-release");
 
+    public static string UserWriteRate { get; } = Read("user-write-rate");
+
     private static string Read(string name)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Likes.Shared.Redis.Scripts.{name}.lua")

@@ -35,6 +35,23 @@ public static class LikesTopology
         NumReplicas = o.Replicas,
     };
 
+    /// <summary>
+    /// The change stream: limits retention and discard-old (at most a quarter of the event stream's bytes), so a slow or
+    /// absent downstream consumer can never fill it to refusal (nor the event stream: changes are published from an outbox after commit, never on the write path).
+    /// The duplicate window dedupes a change the relay publishes twice (its change id is the message id).
+    /// </summary>
+    public static StreamConfig ChangesStream(StreamOptions o) => new(o.ChangesStreamName, [o.ChangeSubject])
+    {
+        Description = "Net changes committed to PostgreSQL: liked, unliked, erased, content deleted (docs/api.md).",
+        Storage = StreamConfigStorage.File,
+        Retention = StreamConfigRetention.Limits,
+        Discard = StreamConfigDiscard.Old,
+        DuplicateWindow = o.DuplicateWindow,
+        MaxAge = o.ChangesMaxAge,
+        MaxBytes = Math.Max(o.MaxBytes / 4, 1L << 20),
+        NumReplicas = o.Replicas,
+    };
+
     public static StreamConfig DeadLetterStream(StreamOptions o) => new(o.DeadLetterStreamName, [o.DeadLetterSubjectWildcard])
     {
         Description = "Messages a worker could not apply, with the reason in headers.",

@@ -4,7 +4,10 @@ using Xunit;
 
 namespace Likes.Edge.Tests;
 
-/// <summary>LIKES_WRITE_RATE_PER_USER: a token bucket per user (burst 5 × rate); past it 429 with Retry-After.</summary>
+/// <summary>
+/// LIKES_WRITE_RATE_PER_USER: a token bucket per user (burst 5 × rate) in Redis, shared by every edge; past it 429
+/// with Retry-After. Without Redis each edge keeps its own bucket, and says so in a metric.
+/// </summary>
 public sealed class RateLimitTests(StackFixture stack) : IClassFixture<StackFixture>
 {
     [Fact]
@@ -52,6 +55,44 @@ public sealed class RateLimitTests(StackFixture stack) : IClassFixture<StackFixt
     }
 
     [Fact]
+    public async Task TheBucket_IsSharedByEveryEdge_ThatServesTheUser()
+    {
+        await using var first = EdgeHost.For(stack, ("Edge:WriteRatePerUser", "1"));
+        await using var second = EdgeHost.For(stack, ("Edge:WriteRatePerUser", "1"));
+        using var a = first.CreateClient();
+        using var b = second.CreateClient();
+        var user = Tokens.For(Users.Next());
+
+        var burst = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            burst.Add((await (i % 2 == 0 ? a : b).LikeAsync("5", user)).StatusCode);
+        }
+
+        Assert.All(burst, status => Assert.Equal(HttpStatusCode.Accepted, status));
+        await ProblemAssert.IsProblemAsync(await b.LikeAsync("5", user), HttpStatusCode.TooManyRequests);
+        await ProblemAssert.IsProblemAsync(await a.LikeAsync("5", user), HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task WithoutRedis_EachEdgeKeepsItsOwnBucket_AndCountsTheFallback()
+    {
+        await using var host = EdgeHost.For(stack, ("Edge:WriteRatePerUser", "1"), ("Redis:Configuration", RedisUnavailableReadTests.UnreachableRedis));
+        using var client = host.CreateClient();
+        var user = Tokens.For(Users.Next());
+        var before = await FallbacksAsync(client);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            statuses.Add((await client.LikeAsync("6", user)).StatusCode);
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Accepted, 5), HttpStatusCode.TooManyRequests], statuses);
+        Assert.True(await FallbacksAsync(client) >= before + 6, "every decision counted as a fallback");
+    }
+
+    [Fact]
     public async Task Reads_AreNotLimitedPerUser()
     {
         await using var host = EdgeHost.For(stack, ("Edge:WriteRatePerUser", "1"));
@@ -83,5 +124,11 @@ public sealed class RateLimitTests(StackFixture stack) : IClassFixture<StackFixt
         }
 
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.Accepted, status));
+    }
+
+    private static async Task<double> FallbacksAsync(HttpClient client)
+    {
+        var line = (await client.GetStringAsync("/metrics")).Split('\n').Single(l => l.StartsWith("likes_edge_write_limit_fallbacks_total ", StringComparison.Ordinal));
+        return double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 }

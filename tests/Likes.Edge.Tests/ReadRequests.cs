@@ -7,7 +7,7 @@ namespace Likes.Edge.Tests;
 /// <summary>The read requests as a client sends them, and their bodies as a client reads them.</summary>
 public static class ReadRequests
 {
-    public static Task<HttpResponseMessage> GetAsync(this HttpClient client, string pathAndQuery, string? token)
+    public static Task<HttpResponseMessage> GetAsync(this HttpClient client, string pathAndQuery, string? token, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
         if (token is not null)
@@ -15,7 +15,7 @@ public static class ReadRequests
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        return client.SendAsync(request);
+        return client.SendAsync(request, completion);
     }
 
     public static Task<HttpResponseMessage> FeedStateAsync(this HttpClient client, string ids, string? token)
@@ -67,7 +67,7 @@ public static class ReadRequests
         return pages;
     }
 
-    private static async Task<T> OkAsync<T>(Task<HttpResponseMessage> send)
+    public static async Task<T> OkAsync<T>(Task<HttpResponseMessage> send)
     {
         var response = await send;
         var text = await response.Content.ReadAsStringAsync();

@@ -10,7 +10,7 @@ namespace Likes.Edge.Tests;
 /// </summary>
 public sealed class RedisUnavailableReadTests(EdgeFixture edge) : IClassFixture<EdgeFixture>
 {
-    private const string UnreachableRedis = "127.0.0.1:1,abortConnect=false,connectTimeout=200,syncTimeout=200";
+    public const string UnreachableRedis = "127.0.0.1:1,abortConnect=false,connectTimeout=200,syncTimeout=200";
 
     private readonly ReadStore _store = edge.Store;
 

@@ -21,5 +21,6 @@ public sealed class Batches
 
     /// <summary>A run whose last event is at stream sequence <paramref name="through"/>, its first right after where the loop stood.</summary>
     public static EventBatch At(ulong through, IReadOnlyList<LikeEvent> events, int partition = Partition)
-        => new(partition, events, new EventPosition(Epoch, through), new EventPosition(Epoch, through - (ulong)events.Count));
+        => new(partition, events, new EventPosition(Epoch, through), new EventPosition(Epoch, through - (ulong)events.Count),
+            [.. Enumerable.Range(1, events.Count).Select(i => through - (ulong)events.Count + (ulong)i)]);
 }

@@ -79,6 +79,8 @@ public class StackFixture : IAsyncLifetime
         // A daemon restarted by a test claims the partitions of the one it replaced within a few seconds at most.
         ["Lease:Ttl"] = "00:00:02",
         ["Lease:Renew"] = "00:00:00.250",
+        // Erasures and privacy changes of a few likes already take several transactions, as a heavy user's do.
+        ["Persister:UserWideChunk"] = "7",
     };
 
     public virtual async Task InitializeAsync()
@@ -110,6 +112,8 @@ public class StackFixture : IAsyncLifetime
             await JetStream.DeleteStreamAsync(Stream.DeadLetterStreamName);
             await JetStream.DeleteStreamAsync(Stream.ReheatStreamName);
             await JetStream.DeleteStreamAsync(Stream.IdempotencyStreamName);
+            await JetStream.DeleteStreamAsync(Stream.LeaseStreamName);
+            await JetStream.DeleteStreamAsync(Stream.ChangesStreamName);
         }
         catch (NatsJSApiException)
         {

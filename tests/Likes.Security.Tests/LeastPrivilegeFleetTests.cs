@@ -136,6 +136,25 @@ public sealed class LeastPrivilegeFleetTests(AuthStack stack)
             Assert.Equal(2L, (long)(await count.ExecuteScalarAsync())!);
         }
 
+        // Privacy, who-liked, export, erasure and a content's deletion: the persister mirrors a private user's likes and
+        // relays its changes to the change stream, the aggregator empties an erased user's timeline, the edge reads
+        // the likers, settings and export from PostgreSQL.
+        using (var hide = await SendAsync(edge, fleet, HttpMethod.Put, "/v1/users/me/settings", Bob, body: """{"likesPublic":false}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, hide.StatusCode);
+        }
+
+        await Eventually.UntilAsync(async () => await BodyAsync(edge, fleet, $"/v1/contents/{Content}/likers", Alice) is var likers && likers.Contains("\"privateLikers\":1", StringComparison.Ordinal), what: "Bob counted private");
+        Assert.Contains("\"likesPublic\":false", await BodyAsync(edge, fleet, "/v1/users/me/settings", Bob), StringComparison.Ordinal);
+        Assert.Contains($"\"contentId\":\"{Content}\"", await BodyAsync(edge, fleet, "/v1/users/me/likes/export", Alice), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(edge, fleet, HttpMethod.Delete, "/v1/users/me/likes", Bob)).StatusCode);
+        await Eventually.UntilAsync(async () => (string?)await CounterStore.Read(redis, new RedisKeys(stack.KeyPrefix), Content) is { } c && c.StartsWith("1:", StringComparison.Ordinal), what: "Bob's like erased");
+        await Eventually.UntilAsync(async () => await redis.SortedSetLengthAsync(Timeline(Bob)) == 1, what: "Bob's timeline emptied");
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(edge, fleet, HttpMethod.Delete, "/v1/contents/101", 1, roles: ["likes.admin"])).StatusCode);
+        await Eventually.UntilAsync(async () => (string?)await CounterStore.Read(redis, new RedisKeys(stack.KeyPrefix), 101) is { } c && c.StartsWith("d:", StringComparison.Ordinal), what: "content 101 deleted");
+        Assert.Equal(HttpStatusCode.Gone, (await SendAsync(edge, fleet, HttpMethod.Put, "/v1/likes/101", Alice)).StatusCode);
+        await Eventually.UntilAsync(async () => (await stack.JetStream.GetStreamAsync(stack.Stream.ChangesStreamName)).Info.State.Messages > 0, what: "changes relayed");
+
         // Bytes that are no event: both consumers dead-letter them and keep going.
         var partition = Partitioner.PartitionOf(Alice, stack.Stream.Partitions);
         await new EventPublisher(stack.JetStream, stack.Stream).PublishRawAsync(partition, "\u0001 not an event"u8.ToArray());
@@ -161,16 +180,26 @@ public sealed class LeastPrivilegeFleetTests(AuthStack stack)
 
     private Dictionary<string, string?> Environment(Identity who) => stack.EnvironmentFor(who);
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient edge, Fleet fleet, HttpMethod method, string path, long user, string? idempotencyKey = null)
+    private static async Task<HttpResponseMessage> SendAsync(
+        HttpClient edge, Fleet fleet, HttpMethod method, string path, long user, string? idempotencyKey = null, string? body = null, string[]? roles = null)
     {
         using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.For(user.ToString(System.Globalization.CultureInfo.InvariantCulture), fleet.JwtKey));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.For(user.ToString(System.Globalization.CultureInfo.InvariantCulture), fleet.JwtKey, roles: roles));
+        request.Content = body is null ? null : new StringContent(body, System.Text.Encoding.UTF8, "application/json");
         if (idempotencyKey is not null)
         {
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
         return await edge.SendAsync(request);
+    }
+
+    private static async Task<string> BodyAsync(HttpClient edge, Fleet fleet, string path, long user)
+    {
+        using var response = await SendAsync(edge, fleet, HttpMethod.Get, path, user);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        return body;
     }
 
     private static async Task<(long Count, bool Liked)> FeedStateAsync(HttpClient edge, Fleet fleet, long user, long content = Content)

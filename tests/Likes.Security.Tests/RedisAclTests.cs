@@ -28,7 +28,7 @@ public sealed class RedisAclTests(AuthStack stack)
         { "edge", "BITFIELD", ["{P}b{1}", "SET", "u1", "7", "1"] },
         { "aggregator", "GET", ["{P}counts:7"] },
         { "aggregator", "EVAL", ["return redis.call('SET', KEYS[1], '9:9')", "1", "{P}counts:7"] },
-        { "aggregator", "DEL", ["{P}t{1}"] },
+        { "aggregator", "DEL", ["{P}counts:7"] },
         { "aggregator", "FLUSHDB", [] },
         { "aggregator", "SET", ["{P}b{1}", "x"] },
         { "persister", "ZADD", ["{P}t{1}", "1", "7"] },

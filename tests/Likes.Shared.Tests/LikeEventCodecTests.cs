@@ -34,7 +34,24 @@ public class LikeEventCodecTests
     }
 
     [Theory]
+    [InlineData(LikeAction.Erase, 42, 0)]
+    [InlineData(LikeAction.Hide, 42, 0)]
+    [InlineData(LikeAction.Show, 42, 0)]
+    [InlineData(LikeAction.DeleteContent, 0, 42)]
+    public void EveryAction_RoundTrips_WithZeroForWhatItDoesNotName(LikeAction action, long user, long content)
+    {
+        var e = new LikeEvent(Guid.CreateVersion7(), user, content, action, 1_764_000_000_123);
+        Assert.True(LikeEventCodec.TryDecode(LikeEventCodec.Encode(e), out var back, out var reason), reason);
+        Assert.Equal(e, back);
+    }
+
+    [Theory]
     [InlineData("", "empty payload")]
+    [InlineData("{\"v\":1,\"id\":\"0193a0b0c0d0e0f00112233445566778\",\"u\":1,\"c\":7,\"a\":\"E\",\"t\":1}", "field 'c' must be 0 for action 'E'")]
+    [InlineData("{\"v\":1,\"id\":\"0193a0b0c0d0e0f00112233445566778\",\"u\":0,\"c\":7,\"a\":\"H\",\"t\":1}", "field 'u'")]
+    [InlineData("{\"v\":1,\"id\":\"0193a0b0c0d0e0f00112233445566778\",\"u\":3,\"c\":7,\"a\":\"D\",\"t\":1}", "field 'u' must be 0 for action 'D'")]
+    [InlineData("{\"v\":1,\"id\":\"0193a0b0c0d0e0f00112233445566778\",\"u\":0,\"c\":0,\"a\":\"D\",\"t\":1}", "field 'c'")]
+    [InlineData("{\"v\":1,\"id\":\"0193a0b0c0d0e0f00112233445566778\",\"u\":1,\"c\":1,\"a\":\"LU\",\"t\":1}", "unknown action")]
     [InlineData("garbage", "malformed json")]
     [InlineData("[1,2]", "not a json object")]
     [InlineData("{\"v\":2,\"id\":\"0193a0b0c0d0e0f00112233445566778\",\"u\":1,\"c\":1,\"a\":\"L\",\"t\":1}", "unknown version 2")]

@@ -18,13 +18,13 @@ public sealed partial class CommitGroup : BackgroundService
 {
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly LikeWriter _writer;
-    private readonly CounterStore _counters;
+    private readonly CommittedCounters _counters;
     private readonly ColdDuplicates _coldDuplicates;
     private readonly PersisterMetrics _metrics;
     private readonly PersisterOptions _options;
     private readonly ILogger<CommitGroup> _logger;
 
-    public CommitGroup(LikeWriter writer, CounterStore counters, ColdDuplicates coldDuplicates, PersisterMetrics metrics, IOptions<PersisterOptions> options, ILogger<CommitGroup> logger)
+    public CommitGroup(LikeWriter writer, CommittedCounters counters, ColdDuplicates coldDuplicates, PersisterMetrics metrics, IOptions<PersisterOptions> options, ILogger<CommitGroup> logger)
     {
         _writer = writer;
         _counters = counters;
@@ -130,18 +130,8 @@ public sealed partial class CommitGroup : BackgroundService
     {
         await previous;
 
-        // The counts were read back in the transaction, so a redelivery writes them again. Never a reason to hold
-        // the batch either (and nothing here may throw, or the batches would never be released).
-        try
-        {
-            await _counters.SetIfNewerAsync(outcome.Counts).WaitAsync(_options.CounterWriteTimeout);
-            _metrics.CountersWritten(outcome.Counts.Count);
-        }
-        catch (Exception ex)
-        {
-            _metrics.CounterWriteFailed();
-            CounterWriteFailed(_logger, ex, outcome.Counts.Count);
-        }
+        // Nothing here may throw, or the batches would never be released.
+        await _counters.WriteAsync(outcome.Counts);
 
         // A hint: a lost one is asked again by the next cold read.
         try
@@ -160,10 +150,6 @@ public sealed partial class CommitGroup : BackgroundService
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
-
-    [LoggerMessage(EventId = 200, Level = LogLevel.Warning,
-        Message = "Committed a group but could not write {Contents} counters to Redis; the reconciler will repair them")]
-    private static partial void CounterWriteFailed(ILogger logger, Exception exception, int contents);
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Warning,
         Message = "Committed a group but could not check {Duplicates} duplicate likes against Redis; reads of cold relations still ask PostgreSQL and request rebuilds")]

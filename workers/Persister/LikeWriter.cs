@@ -11,7 +11,9 @@ namespace Likes.Persister;
 /// Writes a collapsed batch to PostgreSQL in one transaction and one round trip: unlikes deleted and likes
 /// inserted with arrays (<c>unnest</c>; a like whose row exists is named as a duplicate, with the row's time), the count rows moved (in content order) by exactly what <c>RETURNING</c> says changed,
 /// the partition's stream position recorded, then the absolute counts of every touched content read back. Replaying it changes nothing (I4): a
-/// like already there inserts nothing, an unlike of nothing deletes nothing, so no count moves.
+/// like already there inserts nothing, an unlike of nothing deletes nothing, so no count moves. A like or unlike of a
+/// deleted content changes nothing (its deletion removes its likes); the likes of a private user are mirrored in <c>private_likes</c> and counted in the count
+/// row's <c>private_likers</c>, in the same transaction.
 /// </summary>
 public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOptions> options)
 {
@@ -24,13 +26,15 @@ public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOpti
             DELETE FROM likes l
             USING unnest(@unlike_users, @unlike_contents) AS d(user_id, content_id)
             WHERE l.user_id = d.user_id AND l.content_id = d.content_id
-            RETURNING l.content_id
+              AND NOT EXISTS (SELECT 1 FROM content_like_counts k WHERE k.content_id = d.content_id AND k.deleted_at IS NOT NULL)
+            RETURNING l.user_id, l.content_id
         ), inserted AS (
             -- A like whose row exists changes nothing: the no-op update (same time) only makes RETURNING
             -- name it, with the existing like's time, so the persister can tell whether Redis has it.
             INSERT INTO likes (user_id, content_id, created_at)
             SELECT user_id, content_id, to_timestamp(at_ms / 1000.0)
             FROM unnest(@like_users, @like_contents, @like_times) AS i(user_id, content_id, at_ms)
+            WHERE NOT EXISTS (SELECT 1 FROM content_like_counts k WHERE k.content_id = i.content_id AND k.deleted_at IS NOT NULL)
             ON CONFLICT (user_id, content_id) DO UPDATE SET created_at = likes.created_at
             RETURNING user_id, content_id, created_at, xmax = 0 AS is_new
         ), duplicates AS (
@@ -40,41 +44,63 @@ public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOpti
             INSERT INTO likes (user_id, content_id, created_at)
             SELECT user_id, content_id, to_timestamp(at_ms / 1000.0)
             FROM unnest(@relike_users, @relike_contents, @relike_times) AS i(user_id, content_id, at_ms)
+            WHERE NOT EXISTS (SELECT 1 FROM content_like_counts k WHERE k.content_id = i.content_id AND k.deleted_at IS NOT NULL)
             ON CONFLICT (user_id, content_id) DO UPDATE SET created_at = excluded.created_at
-            RETURNING content_id, xmax = 0 AS is_new
+            RETURNING user_id, content_id, xmax = 0 AS is_new
         ), liked AS (
-            SELECT content_id FROM inserted WHERE is_new
-            UNION ALL SELECT content_id FROM relikes WHERE is_new
+            SELECT user_id, content_id FROM inserted WHERE is_new
+            UNION ALL SELECT user_id, content_id FROM relikes WHERE is_new
+        ), hidden AS (
+            -- The likes of a user whose likes are private are mirrored in private_likes, in the same transaction.
+            INSERT INTO private_likes (content_id, user_id)
+            SELECT l.content_id, l.user_id FROM liked l JOIN user_settings s ON s.user_id = l.user_id AND NOT s.likes_public
+            ON CONFLICT DO NOTHING
+            RETURNING content_id
+        ), unhidden AS (
+            DELETE FROM private_likes p USING unliked u
+            WHERE p.content_id = u.content_id AND p.user_id = u.user_id
+            RETURNING p.content_id
         ), deltas AS (
-            SELECT content_id, sum(delta) AS delta
-            FROM (SELECT content_id, -1 AS delta FROM unliked
-                  UNION ALL SELECT content_id, 1 FROM liked) AS changes
+            SELECT content_id, sum(delta) AS delta, sum(hidden) AS hidden
+            FROM (SELECT content_id, -1 AS delta, 0 AS hidden FROM unliked
+                  UNION ALL SELECT content_id, 1, 0 FROM liked
+                  UNION ALL SELECT content_id, 0, 1 FROM hidden
+                  UNION ALL SELECT content_id, 0, -1 FROM unhidden) AS changes
             GROUP BY content_id
-            HAVING sum(delta) <> 0
+            HAVING sum(delta) <> 0 OR sum(hidden) <> 0
         ), updated AS (
-            INSERT INTO content_like_counts AS k (content_id, like_count, version)
-            SELECT content_id, greatest(delta, 0), delta FROM deltas ORDER BY content_id
+            INSERT INTO content_like_counts AS k (content_id, like_count, version, private_likers)
+            SELECT content_id, greatest(delta, 0), delta, hidden FROM deltas ORDER BY content_id
             ON CONFLICT (content_id) DO UPDATE
             SET like_count = greatest(k.like_count + excluded.version, 0), version = k.version + 1, updated_at = now(),
+                private_likers = greatest(k.private_likers + excluded.private_likers, 0),
                 touched_at = CASE WHEN k.touched_at < now() - @touched_resolution THEN now() ELSE k.touched_at END
-            RETURNING 1
+            RETURNING content_id, like_count, version
+        ), changes AS (
+            -- The change stream's outbox: each like and unlike that happened, with its content's count and version
+            -- after the transaction (a content whose count did not move keeps the row this statement started from).
+            INSERT INTO change_outbox (kind, user_id, content_id, like_count, version)
+            SELECT c.kind, c.user_id, c.content_id, coalesce(u.like_count, k.like_count, 0), coalesce(u.version, k.version, 0)
+            FROM (SELECT 'L' AS kind, user_id, content_id FROM liked UNION ALL SELECT 'U', user_id, content_id FROM unliked) AS c
+            LEFT JOIN updated u ON u.content_id = c.content_id
+            LEFT JOIN content_like_counts k ON k.content_id = c.content_id
+            ORDER BY c.content_id, c.user_id
         )
         SELECT (SELECT count(*) FROM liked)::int, (SELECT count(*) FROM unliked)::int, (SELECT count(*) FROM updated)::int,
                array(SELECT user_id FROM duplicates), array(SELECT content_id FROM duplicates), array(SELECT at_ms FROM duplicates)
         """;
 
-    // Each partition's position moves from where its loop stood to the batch's last event, in partition order (the
-    // lock order of concurrent writers), or the whole transaction is refused: a fence against a replica that lost its
-    // lease mid-batch (admin/Migrations/0008_position_fence.sql). A newer stream (a higher epoch) replaces an old one.
-    private const string PositionSql = "SELECT likes_advance_positions('persister', @partitions, @epochs, @afters, @sequences)";
-
     // A row the upsert created from an unlike (its likes were there without a count row) took the delta as its
-    // version: it starts at 1 instead, above the ghost's 0, so its counter can be written. A probe per content.
-    private const string FirstVersionSql = "UPDATE content_like_counts SET version = 1 WHERE content_id = ANY(@contents) AND version < 1";
+    // version (and private_likers its own): it starts at 1 instead, above the ghost's 0, so its counter can be written.
+    private const string FirstVersionSql = """
+        UPDATE content_like_counts SET version = 1, private_likers = greatest(private_likers, 0)
+        WHERE content_id = ANY(@contents) AND version < 1
+        """;
 
     // As three arrays in one row: thousands of rows cost the reader far more than the same numbers in arrays.
     private const string CountsSql = """
-        SELECT coalesce(array_agg(content_id), '{}'), coalesce(array_agg(like_count), '{}'), coalesce(array_agg(version), '{}')
+        SELECT coalesce(array_agg(content_id), '{}'), coalesce(array_agg(like_count), '{}'), coalesce(array_agg(version), '{}'),
+               coalesce(array_agg(deleted_at IS NOT NULL), '{}')
         FROM content_like_counts WHERE content_id = ANY(@contents)
         """;
 
@@ -103,13 +129,7 @@ public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOpti
         apply.Parameters.Add(Array("relike_times", relikes.Select(c => c.AtMs)));
         apply.Parameters.Add(new NpgsqlParameter<TimeSpan>("touched_resolution", options.Value.TouchedAtResolution));
         batch.BatchCommands.Add(apply);
-        var byPartition = batches.OrderBy(b => b.Partition).ToList();
-        var position = new NpgsqlBatchCommand(PositionSql);
-        position.Parameters.Add(new NpgsqlParameter<int[]>("partitions", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = byPartition.Select(b => b.Partition).ToArray() });
-        position.Parameters.Add(Array("epochs", byPartition.Select(b => b.Position.Epoch)));
-        position.Parameters.Add(Array("afters", byPartition.Select(b => (long)b.After.In(b.Position.Epoch))));
-        position.Parameters.Add(Array("sequences", byPartition.Select(b => (long)b.Position.Sequence)));
-        batch.BatchCommands.Add(position);
+        batch.BatchCommands.Add(StreamPositions.Advance(batches));
         var firstVersion = new NpgsqlBatchCommand(FirstVersionSql);
         firstVersion.Parameters.Add(Array("contents", contents));
         batch.BatchCommands.Add(firstVersion);
@@ -137,15 +157,16 @@ public sealed class LikeWriter(NpgsqlDataSource postgres, IOptions<PersisterOpti
         var countedContents = reader.GetFieldValue<long[]>(0);
         var likeCounts = reader.GetFieldValue<long[]>(1);
         var versions = reader.GetFieldValue<long[]>(2);
+        var contentDeleted = reader.GetFieldValue<bool[]>(3);
         var counts = new List<KeyValuePair<long, CounterValue>>(countedContents.Length);
         for (var i = 0; i < countedContents.Length; i++)
         {
-            counts.Add(new(countedContents[i], new CounterValue(likeCounts[i], versions[i])));
+            counts.Add(new(countedContents[i], new CounterValue(likeCounts[i], versions[i], contentDeleted[i])));
         }
 
         return new PersistOutcome(inserted, deleted, counts, duplicates);
     }
 
-    private static NpgsqlParameter<long[]> Array(string name, IEnumerable<long> values)
+    internal static NpgsqlParameter<long[]> Array(string name, IEnumerable<long> values)
         => new(name, NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = values.ToArray() };
 }

@@ -1,3 +1,4 @@
+using Likes.Shared.Events;
 using Prometheus;
 
 namespace Likes.Persister;
@@ -17,6 +18,9 @@ public sealed class PersisterMetrics
     private readonly Histogram _groupBatches = Metrics.CreateHistogram("likes_persister_group_batches", "Partition batches committed together in one transaction.",
         new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64] });
 
+    private readonly Counter _changes = Metrics.CreateCounter("likes_persister_changes_published_total", "Changes relayed from the outbox to the change stream.");
+    private readonly Counter _relayFailures = Metrics.CreateCounter("likes_persister_change_relay_failures_total", "Relay rounds that failed (PostgreSQL or NATS unavailable); the changes stay in the outbox.");
+
     public PersisterMetrics()
     {
         _duplicates.WithLabels("hot");
@@ -34,6 +38,16 @@ public sealed class PersisterMetrics
         _countedChanges.Inc(outcome.Inserted + outcome.Deleted);
         _transaction.Observe(elapsed.TotalSeconds);
     }
+
+    /// <summary>Likes an erase, hide or show changed (<c>operation</c> erase, hide, show).</summary>
+    public void UserWide(LikeAction action, int rows) => _rows.WithLabels(action.ToString().ToLowerInvariant()).Inc(rows);
+
+    /// <summary>Likes removed with their deleted content (<c>operation</c> content_delete).</summary>
+    public void ContentDeleted(int rows) => _rows.WithLabels("content_delete").Inc(rows);
+
+    public void ChangesPublished(int changes) => _changes.Inc(changes);
+
+    public void ChangeRelayFailed() => _relayFailures.Inc();
 
     public void CountersWritten(int writes) => _counterWrites.Inc(writes);
 

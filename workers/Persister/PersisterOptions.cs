@@ -33,4 +33,19 @@ public sealed class PersisterOptions : ISectionOptions
     /// <summary>The most events one group transaction takes from the partitions' waiting batches.</summary>
     [Range(1, 100_000)]
     public int MaxGroupEvents { get; set; } = 8000;
+
+    /// <summary>
+    /// The most likes one transaction of an erase, hide or show changes: the locks it holds and the time it stalls the
+    /// partitions committing beside it stay bounded, whatever the user's number of likes.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int UserWideChunk { get; set; } = 5000;
+
+    /// <summary>How long the change relay waits, when the outbox is empty, before it looks again: the change stream's lag when idle.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
+    public TimeSpan ChangeRelayInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The most changes the relay publishes and deletes in one transaction.</summary>
+    [Range(1, 100_000)]
+    public int ChangeRelayBatch { get; set; } = 2000;
 }

@@ -20,9 +20,13 @@ public static class PersisterRegistration
         builder.Services.AddSingleton<ColdDuplicates>();
         builder.Services.AddSingleton<PersisterMetrics>();
         builder.Services.AddSingleton<CommitGroup>();
+        builder.Services.AddSingleton<CommittedCounters>();
+        builder.Services.AddSingleton<UserWideWriter>();
+        builder.Services.AddSingleton<ContentDeletionWriter>();
         // Before the consumer loops: hosted services stop in reverse, so the loops' last batches still commit.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CommitGroup>());
         builder.AddEventConsumer<PersistBatchHandler, StreamPositions>(StreamPositions.Worker);
+        builder.Services.AddHostedService<ChangeRelay>();
         return builder;
     }
 }

@@ -20,7 +20,7 @@ public sealed class CounterCheck(
     IOptions<ReconcilerOptions> options)
 {
     private const string RowsSql = """
-        SELECT content_id, like_count, version, now() - updated_at >= @grace
+        SELECT content_id, like_count, version, now() - updated_at >= @grace, deleted_at IS NOT NULL
         FROM content_like_counts WHERE content_id = ANY(@contents)
         """;
 
@@ -28,7 +28,7 @@ public sealed class CounterCheck(
     // ids the planner reads the whole table once per batch when it is small enough (measured: 100 sequential
     // scans of 100k rows for one audit), which grows with the square of the table.
     private const string RangeSql = """
-        SELECT content_id, like_count, version, now() - updated_at >= @grace
+        SELECT content_id, like_count, version, now() - updated_at >= @grace, deleted_at IS NOT NULL
         FROM content_like_counts WHERE content_id BETWEEN @first AND @last
         """;
 
@@ -149,7 +149,7 @@ public sealed class CounterCheck(
         var rows = new List<CountRow>(expected);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new CountRow(reader.GetInt64(0), new CounterValue(reader.GetInt64(1), reader.GetInt64(2)), reader.GetBoolean(3)));
+            rows.Add(new CountRow(reader.GetInt64(0), new CounterValue(reader.GetInt64(1), reader.GetInt64(2), reader.GetBoolean(4)), reader.GetBoolean(3)));
         }
 
         return rows;

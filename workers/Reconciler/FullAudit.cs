@@ -35,9 +35,12 @@ public sealed partial class FullAudit(
     // by the FULL JOIN; the last step is open-ended so trailing ones are too.
     private const string CompareSql = """
         WITH stored AS (
-            SELECT content_id, like_count FROM content_like_counts WHERE content_id > @after AND content_id <= @upto
+            SELECT content_id, like_count FROM content_like_counts WHERE content_id > @after AND content_id <= @upto AND deleted_at IS NULL
         ), actual AS (
-            SELECT content_id, count(*) AS n FROM likes WHERE content_id > @after AND content_id <= @upto GROUP BY content_id
+            -- A deleted content's likes are being removed by the persister; its count shows 0 whatever they are.
+            SELECT content_id, count(*) AS n FROM likes l WHERE content_id > @after AND content_id <= @upto
+              AND NOT EXISTS (SELECT 1 FROM content_like_counts d WHERE d.content_id = l.content_id AND d.deleted_at IS NOT NULL)
+            GROUP BY content_id
         )
         SELECT coalesce(s.content_id, a.content_id), s.like_count, coalesce(a.n, 0)
         FROM stored s FULL JOIN actual a ON a.content_id = s.content_id
@@ -60,7 +63,7 @@ public sealed partial class FullAudit(
         )
         UPDATE content_like_counts k SET like_count = a.n, version = k.version + 1, updated_at = now(), touched_at = now()
         FROM actual a
-        WHERE k.content_id = a.content_id AND k.like_count <> a.n
+        WHERE k.content_id = a.content_id AND k.like_count <> a.n AND k.deleted_at IS NULL
         RETURNING k.content_id, k.like_count, k.version
         """;
 

@@ -6,12 +6,14 @@ namespace Likes.Reconciler;
 
 /// <summary>
 /// The frequent job: every content whose count row changed since the last successful run (minus a safety
-/// margin), Redis counter against PostgreSQL count, in batches; drift is repaired, lag is only counted.
+/// margin), Redis counter against PostgreSQL count, in batches; drift is repaired, lag is only counted. Then a sample
+/// of timelines against PostgreSQL (<see cref="TimelineAudit"/>).
 /// The Quartz job and <c>reconcile</c> both call <see cref="RunAsync"/>.
 /// </summary>
 public sealed partial class RecentReconciliation(
     NpgsqlDataSource postgres,
     CounterCheck check,
+    TimelineAudit timelines,
     ReconcilerState state,
     ReconcilerMetrics metrics,
     IOptions<ReconcilerOptions> options,
@@ -48,6 +50,8 @@ public sealed partial class RecentReconciliation(
 
                 after = touched[^1];
             }
+
+            await timelines.CheckAsync(await timelines.SampleAsync(o.TimelineSample, cancellationToken), report, cancellationToken);
 
             await state.SucceededAsync(Job, now, cancellationToken);
             report.Complete(Stopwatch.GetElapsedTime(started));

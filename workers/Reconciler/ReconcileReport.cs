@@ -7,6 +7,7 @@ public static class Stores
 {
     public const string Redis = "redis";
     public const string Postgres = "postgres";
+    public const string Timeline = "timeline";
 }
 
 /// <summary>One drifted content, as the report names it (the first few of a run are kept).</summary>
@@ -56,12 +57,19 @@ public sealed class ReconcileReport(string job, ReconcilerMetrics? metrics = nul
 
     public long FindingsOmitted { get; private set; }
 
+    /// <summary>Timelines sampled and compared with PostgreSQL (the recent job).</summary>
+    public long TimelinesChecked { get; private set; }
+
+    public long TimelineDrift { get; private set; }
+
+    public long TimelineRepaired { get; private set; }
+
     public TimeSpan Elapsed { get; private set; }
 
     public bool Completed { get; private set; }
 
     /// <summary>Drift still standing at the end: found, and neither repaired nor overtaken by a newer write.</summary>
-    public long Unrepaired => RedisDrift + PostgresDrift - RedisRepaired - PostgresRepaired - Superseded;
+    public long Unrepaired => RedisDrift + PostgresDrift + TimelineDrift - RedisRepaired - PostgresRepaired - TimelineRepaired - Superseded;
 
     internal void AddChecked(long contents)
     {
@@ -70,6 +78,8 @@ public sealed class ReconcileReport(string job, ReconcilerMetrics? metrics = nul
     }
 
     internal void AddMissing(long contents) => RedisMissing += contents;
+
+    internal void AddTimelinesChecked(long timelines) => TimelinesChecked += timelines;
 
     internal void AddLag(long forwarded)
     {
@@ -80,15 +90,12 @@ public sealed class ReconcileReport(string job, ReconcilerMetrics? metrics = nul
 
     internal void AddDrift(Finding finding)
     {
-        if (finding.Store == Stores.Redis)
+        _ = finding.Store switch
         {
-            RedisDrift++;
-        }
-        else
-        {
-            PostgresDrift++;
-        }
-
+            Stores.Redis => RedisDrift++,
+            Stores.Timeline => TimelineDrift++,
+            _ => PostgresDrift++,
+        };
         metrics?.DriftFound(finding.Store);
         if (finding.Repaired)
         {
@@ -126,15 +133,12 @@ public sealed class ReconcileReport(string job, ReconcilerMetrics? metrics = nul
 
     private void AddRepaired(string store)
     {
-        if (store == Stores.Redis)
+        _ = store switch
         {
-            RedisRepaired++;
-        }
-        else
-        {
-            PostgresRepaired++;
-        }
-
+            Stores.Redis => RedisRepaired++,
+            Stores.Timeline => TimelineRepaired++,
+            _ => PostgresRepaired++,
+        };
         metrics?.Repaired(store);
     }
 
@@ -161,6 +165,11 @@ public sealed class ReconcileReport(string job, ReconcilerMetrics? metrics = nul
         }
 
         text.Append(c, $"  redis     drift {RedisDrift:N0}, repaired {RedisRepaired:N0}; lag {Lag:N0} (behind by less than the grace period: not drift); missing {RedisMissing:N0} (read through: not drift)\n");
+        if (job == RecentReconciliation.Job)
+        {
+            text.Append(c, $"  timelines {TimelinesChecked:N0} sampled, drift {TimelineDrift:N0} (still differing from PostgreSQL after the grace period), repaired {TimelineRepaired:N0} (deleted: rebuilt from PostgreSQL on the next read)\n");
+        }
+
         if (Superseded > 0)
         {
             text.Append(c, $"  {Superseded:N0} repair(s) not needed: a newer value arrived first\n");
@@ -168,7 +177,7 @@ public sealed class ReconcileReport(string job, ReconcilerMetrics? metrics = nul
 
         foreach (var f in _findings)
         {
-            text.Append(c, $"  content {f.ContentId}: {f.Store} {f.Kind}: found {f.Found}, truth {f.Truth}{(f.Repaired ? ", repaired" : ", newer value arrived first")}\n");
+            text.Append(c, $"  {(f.Store == Stores.Timeline ? "user" : "content")} {f.ContentId}: {f.Store} {f.Kind}: found {f.Found}, truth {f.Truth}{(f.Repaired ? ", repaired" : ", newer value arrived first")}\n");
         }
 
         if (FindingsOmitted > 0)
@@ -176,10 +185,10 @@ public sealed class ReconcileReport(string job, ReconcilerMetrics? metrics = nul
             text.Append(c, $"  … and {FindingsOmitted:N0} more\n");
         }
 
-        var drift = RedisDrift + PostgresDrift;
+        var drift = RedisDrift + PostgresDrift + TimelineDrift;
         text.Append(drift == 0
             ? "result: no drift\n"
-            : string.Create(c, $"result: {drift:N0} drifted, {RedisRepaired + PostgresRepaired:N0} repaired{(Unrepaired > 0 ? string.Create(c, $", {Unrepaired:N0} NOT repaired") : string.Empty)}\n"));
+            : string.Create(c, $"result: {drift:N0} drifted, {RedisRepaired + PostgresRepaired + TimelineRepaired:N0} repaired{(Unrepaired > 0 ? string.Create(c, $", {Unrepaired:N0} NOT repaired") : string.Empty)}\n"));
         return text.ToString();
     }
 }

@@ -3,7 +3,7 @@ using Prometheus;
 namespace Likes.Reconciler;
 
 /// <summary>
-/// The reconciler's instruments. Labels are bounded: job is recent|full, store is redis|postgres.
+/// The reconciler's instruments. Labels are bounded: job is recent|full, store is redis|postgres|timeline.
 /// A drift alert reads <c>drift_found_total</c>; lag is counted apart because it is not a fault.
 /// </summary>
 public sealed class ReconcilerMetrics
@@ -37,7 +37,7 @@ public sealed class ReconcilerMetrics
             RunsTotal.WithLabels(job, "failure");
         }
 
-        foreach (var store in new[] { Stores.Redis, Stores.Postgres })
+        foreach (var store in new[] { Stores.Redis, Stores.Postgres, Stores.Timeline })
         {
             DriftTotal.WithLabels(store);
             RepairedTotal.WithLabels(store);

@@ -54,6 +54,14 @@ public sealed class ReconcilerOptions : ISectionOptions, IValidatableObject
     public TimeSpan FirstRunLookback { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How late a scheduled run may start before it counts as missed (then it runs once, at once).</summary>
+    /// <summary>Timelines the recent job samples and compares with PostgreSQL each run (0: none).</summary>
+    [Range(0, 10_000)]
+    public int TimelineSample { get; set; } = 100;
+
+    /// <summary>The most of a sampled user's likes read from PostgreSQL (newest first) to compare with their timeline and filter.</summary>
+    [Range(1, 1_000_000)]
+    public int TimelineAuditLikes { get; set; } = 10_000;
+
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan MisfireThreshold { get; set; } = TimeSpan.FromMinutes(1);
 

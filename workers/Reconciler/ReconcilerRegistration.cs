@@ -70,6 +70,7 @@ public static class ReconcilerRegistration
         builder.Services.AddSingleton<ReconcilerMetrics>();
         builder.Services.AddSingleton<ReconcilerState>();
         builder.Services.AddSingleton<CounterCheck>();
+        builder.Services.AddSingleton<TimelineAudit>();
         builder.Services.AddSingleton<RecentReconciliation>();
         builder.Services.AddSingleton<FullAudit>();
         return builder;

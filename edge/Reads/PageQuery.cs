@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace Likes.Edge.Reads;
 
-/// <summary>The query of my-likes: <c>limit</c> 1–100 (default 20) and the optional <c>cursor</c> of the previous page.</summary>
-public static class MyLikesQuery
+/// <summary>The query of a keyset list (my-likes, likers): <c>limit</c> 1–100 (default 20) and the optional <c>cursor</c> of the previous page.</summary>
+public static class PageQuery
 {
     public const string Limit = "limit";
 
@@ -13,7 +13,7 @@ public static class MyLikesQuery
 
     public static readonly string LimitRule = $"must be an integer from 1 to {MaxLimit}";
 
-    public static bool TryParse(IQueryCollection query, long userId, MyLikesCursor cursors, out int limit, out (long LikedAtMs, long ContentId)? after, IDictionary<string, string[]> errors)
+    public static bool TryParse(IQueryCollection query, long owner, PageCursor cursors, out int limit, out (long LikedAtMs, long Id)? after, IDictionary<string, string[]> errors)
     {
         limit = DefaultLimit;
         after = null;
@@ -25,10 +25,10 @@ public static class MyLikesQuery
             errors[Limit] = [LimitRule];
         }
 
-        if (query.TryGetValue(MyLikesCursor.Name, out var cursor)
-            && (cursor.Count != 1 || !cursors.TryDecode(cursor[0], userId, out after)))
+        if (query.TryGetValue(PageCursor.Name, out var cursor)
+            && (cursor.Count != 1 || !cursors.TryDecode(cursor[0], owner, out after)))
         {
-            errors[MyLikesCursor.Name] = [MyLikesCursor.Rule];
+            errors[PageCursor.Name] = [PageCursor.Rule];
         }
 
         return errors.Count == 0;

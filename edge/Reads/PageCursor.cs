@@ -8,17 +8,17 @@ using Microsoft.Extensions.Options;
 namespace Likes.Edge.Reads;
 
 /// <summary>
-/// The opaque <c>nextCursor</c> of my-likes: where a page ended (like time in Unix ms, content id) and whose
-/// page it was, as base64url of version ‖ likedAtMs ‖ contentId ‖ userId (big-endian) ‖ HMAC-SHA256 of those.
-/// The MAC key is derived from the JWT key (HKDF-SHA256, info <c>likes-cursor</c>), so only this deployment
-/// mints cursors; an altered, forged or another user's cursor does not decode. Rotating the JWT key
-/// invalidates outstanding cursors (clients start over from the first page).
+/// The opaque <c>nextCursor</c> of a keyset list: where a page ended (like time in Unix ms, then the other id of the
+/// like) and whose list it was (the caller for my-likes, the content for its likers), as base64url of version ‖
+/// likedAtMs ‖ id ‖ owner (big-endian) ‖ HMAC-SHA256 of those. The MAC key is derived from the JWT key (HKDF-SHA256,
+/// info naming the list), so only this deployment mints cursors; an altered, forged, another list's or another
+/// user's cursor does not decode. Rotating the JWT key invalidates outstanding cursors (clients start over).
 /// </summary>
-public sealed class MyLikesCursor
+public abstract class PageCursor
 {
     public const string Name = "cursor";
 
-    public const string Rule = "must be a nextCursor this API returned to the same user";
+    public const string Rule = "must be a nextCursor this API returned for the same list";
 
     private const byte Version = 1;
     private const int PayloadBytes = 1 + 8 + 8 + 8;
@@ -31,26 +31,26 @@ public sealed class MyLikesCursor
 
     private readonly byte[] _key;
 
-    public MyLikesCursor(IOptions<EdgeOptions> edge)
+    protected PageCursor(IOptions<EdgeOptions> edge, string list)
     {
         var ikm = Encoding.UTF8.GetBytes(edge.Value.Jwt.Key ?? throw new InvalidOperationException("Edge:Jwt:Key is not set"));
-        _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, 32, salt: [], info: "likes-cursor"u8.ToArray());
+        _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, 32, salt: [], info: Encoding.UTF8.GetBytes(list));
     }
 
     /// <summary>A cursor for the likes strictly older than <paramref name="after"/>; null: from the newest.</summary>
-    public string Encode(long userId, (long LikedAtMs, long ContentId)? after)
+    public string Encode(long owner, (long LikedAtMs, long Id)? after)
     {
         Span<byte> bytes = stackalloc byte[TotalBytes];
         bytes[0] = Version;
         BinaryPrimitives.WriteInt64BigEndian(bytes[1..], after?.LikedAtMs ?? Start);
-        BinaryPrimitives.WriteInt64BigEndian(bytes[9..], after?.ContentId ?? Start);
-        BinaryPrimitives.WriteInt64BigEndian(bytes[17..], userId);
+        BinaryPrimitives.WriteInt64BigEndian(bytes[9..], after?.Id ?? Start);
+        BinaryPrimitives.WriteInt64BigEndian(bytes[17..], owner);
         HMACSHA256.HashData(_key, bytes[..PayloadBytes], bytes[PayloadBytes..]);
         return Base64Url.EncodeToString(bytes);
     }
 
-    /// <summary>False unless <paramref name="text"/> is a cursor this edge minted for <paramref name="userId"/>.</summary>
-    public bool TryDecode(string? text, long userId, out (long LikedAtMs, long ContentId)? after)
+    /// <summary>False unless <paramref name="text"/> is a cursor this edge minted for <paramref name="owner"/>.</summary>
+    public bool TryDecode(string? text, long owner, out (long LikedAtMs, long Id)? after)
     {
         after = null;
         Span<byte> bytes = stackalloc byte[TotalBytes];
@@ -64,18 +64,24 @@ public sealed class MyLikesCursor
         Span<byte> tag = stackalloc byte[TagBytes];
         HMACSHA256.HashData(_key, bytes[..PayloadBytes], tag);
         if (!CryptographicOperations.FixedTimeEquals(tag, bytes[PayloadBytes..])
-            || BinaryPrimitives.ReadInt64BigEndian(bytes[17..]) != userId)
+            || BinaryPrimitives.ReadInt64BigEndian(bytes[17..]) != owner)
         {
             return false;
         }
 
         var likedAtMs = BinaryPrimitives.ReadInt64BigEndian(bytes[1..]);
-        var contentId = BinaryPrimitives.ReadInt64BigEndian(bytes[9..]);
+        var id = BinaryPrimitives.ReadInt64BigEndian(bytes[9..]);
         if (likedAtMs != Start)
         {
-            after = (likedAtMs, contentId);
+            after = (likedAtMs, id);
         }
 
         return true;
     }
 }
+
+/// <summary>The caller's likes, newest first: (likedAt, id) keys, owned by the caller.</summary>
+public sealed class MyLikesCursor(IOptions<EdgeOptions> edge) : PageCursor(edge, "likes-cursor");
+
+/// <summary>A content's likers, newest first: (likedAt, userId) keys, owned by the content.</summary>
+public sealed class LikersCursor(IOptions<EdgeOptions> edge) : PageCursor(edge, "likers-cursor");
