@@ -1,5 +1,6 @@
 using Likes.Edge.Auth;
 using Likes.Edge.Limits;
+using Likes.Edge.OpenApi;
 using Likes.Edge.Options;
 using Likes.Edge.Problems;
 using Likes.Edge.Reads;
@@ -53,6 +54,7 @@ public static class EdgeRegistration
         services.AddSingleton<IdempotencyKeys>();
         services.AddSingleton<LikePublisher>();
         services.AddReads();
+        services.AddEdgeOpenApi();
         return builder;
     }
 
@@ -83,7 +85,8 @@ public static class EdgeRegistration
         app.UseAuthorization();
         app.UseRateLimiter();
 
-        var v1 = app.MapGroup("/v1").RequireAuthorization();
+        app.MapEdgeOpenApi();
+        var v1 = app.MapGroup("/v1").RequireAuthorization().ProducesCommonProblems();
         v1.MapWrites();
         v1.MapReads();
         return app;

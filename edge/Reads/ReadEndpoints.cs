@@ -1,17 +1,33 @@
 using Likes.Edge.Auth;
 using Likes.Edge.Ids;
+using Likes.Edge.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.OpenApi;
 
 namespace Likes.Edge.Reads;
 
 /// <summary>The v1 reads: feed-state, a content's count, the caller's likes. Always 200 once valid, degraded rather than 500.</summary>
 public static class ReadEndpoints
 {
+    private const string FeedStateIdsPattern = "^[1-9][0-9]{0,18}(,[1-9][0-9]{0,18}){0,99}$";
+
     public static RouteGroupBuilder MapReads(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/feed-state", FeedStateAsync);
-        v1.MapGet("/contents/" + ContentIdRoute.Template + "/likes/count", CountAsync);
-        v1.MapGet("/users/me/likes", MyLikesAsync);
+        var reads = v1.MapGroup(string.Empty).WithTags(ApiDescription.ReadsTag);
+        DocumentedParameters.Documents(
+                reads.MapGet("/feed-state", FeedStateAsync),
+                new DocumentedParameter(FeedStateIds.Name, ParameterLocation.Query, $"content ids: {FeedStateIds.Rule}; answered in this order", Required: true, Pattern: FeedStateIdsPattern))
+            .WithName("feedState")
+            .WithSummary("Counts and the caller's liked-state of up to 100 contents (a feed page)");
+        reads.MapGet("/contents/" + ContentIdRoute.Template + "/likes/count", CountAsync)
+            .WithName("likeCount")
+            .WithSummary("One content's like count");
+        DocumentedParameters.Documents(
+                reads.MapGet("/users/me/likes", MyLikesAsync),
+                new DocumentedParameter(MyLikesQuery.Limit, ParameterLocation.Query, $"page size, default {MyLikesQuery.DefaultLimit}: {MyLikesQuery.LimitRule}", Minimum: 1, Maximum: MyLikesQuery.MaxLimit),
+                new DocumentedParameter(MyLikesCursor.Name, ParameterLocation.Query, "the nextCursor of the previous page; absent for the first page"))
+            .WithName("myLikes")
+            .WithSummary("The caller's likes, newest first, a page at a time");
         return v1;
     }
 

@@ -1,10 +1,12 @@
 using System.Globalization;
 using Likes.Edge.Auth;
 using Likes.Edge.Ids;
+using Likes.Edge.OpenApi;
 using Likes.Edge.Options;
 using Likes.Shared.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace Likes.Edge.Writes;
 
@@ -13,14 +15,24 @@ public static class WriteEndpoints
 {
     public static RouteGroupBuilder MapWrites(this RouteGroupBuilder v1)
     {
-        v1.MapPut("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, LikePublisher publisher, IOptions<EdgeOptions> edge)
-                => WriteAsync(LikeAction.Like, contentId, http, publisher, edge.Value))
-            .RequireRateLimiting(WriteRateLimit.PolicyName);
-        v1.MapDelete("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, LikePublisher publisher, IOptions<EdgeOptions> edge)
-                => WriteAsync(LikeAction.Unlike, contentId, http, publisher, edge.Value))
-            .RequireRateLimiting(WriteRateLimit.PolicyName);
+        var writes = v1.MapGroup(string.Empty).WithTags(ApiDescription.WritesTag);
+        Write(writes.MapPut("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, LikePublisher publisher, IOptions<EdgeOptions> edge)
+                => WriteAsync(LikeAction.Like, contentId, http, publisher, edge.Value)))
+            .WithName("like")
+            .WithSummary("Like a content: 202 once the like event is durably in the stream; liking twice counts once");
+        Write(writes.MapDelete("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, LikePublisher publisher, IOptions<EdgeOptions> edge)
+                => WriteAsync(LikeAction.Unlike, contentId, http, publisher, edge.Value)))
+            .WithName("unlike")
+            .WithSummary("Unlike a content: 202 once the unlike event is durably in the stream; unliking what was never liked is a no-op");
         return v1;
     }
+
+    private static RouteHandlerBuilder Write(RouteHandlerBuilder endpoint)
+        => DocumentedParameters.Documents(endpoint, new DocumentedParameter(IdempotencyKey.Header, ParameterLocation.Header, $"optional: makes a retried write a no-op; {IdempotencyKey.Rule}", Pattern: "^[!-~]{1,64}$"))
+            .RequireRateLimiting(WriteRateLimit.PolicyName)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<Results<Accepted<LikeAccepted>, ValidationProblem, ProblemHttpResult>> WriteAsync(
         LikeAction action, string contentId, HttpContext http, LikePublisher publisher, EdgeOptions edge)
