@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Xunit;
 
@@ -20,14 +21,14 @@ public sealed partial class TemplateTests
     };
 
     [Fact]
-    public void TheWorkloads_AreExactlyTheDaemonsAndTheMigrationsJob()
+    public void TheWorkloads_AreExactlyTheDaemonsTheMigrationsJobAndTheTestPod()
     {
         var found = Templates()
             .SelectMany(t => WorkloadKind().Matches(t.Text).Select(m => $"{t.Name}:{m.Groups["kind"].Value}"))
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["aggregator.yaml:StatefulSet", "edge.yaml:Deployment", "migrations-job.yaml:Job", "persister.yaml:StatefulSet", "reconciler.yaml:Deployment", "reheater.yaml:Deployment"],
+            ["aggregator.yaml:StatefulSet", "edge.yaml:Deployment", "migrations-job.yaml:Job", "persister.yaml:StatefulSet", "reconciler.yaml:Deployment", "reheater.yaml:Deployment", "tests/edge-test.yaml:Pod"],
             found);
     }
 
@@ -213,6 +214,46 @@ public sealed partial class TemplateTests
     }
 
     [Fact]
+    public void TheEdge_KeepsServingThroughItsPreStopPause_BeforeItStops()
+    {
+        var edge = Read("edge.yaml");
+
+        Assert.Matches(@"lifecycle:\s*\n\s*preStop:\s*\n\s*sleep:\s*\n\s*seconds: \{\{ \$v\.preStopSeconds \}\}", edge);
+        Assert.Contains("terminationGracePeriodSeconds: {{ add $v.preStopSeconds 30 }}", edge, StringComparison.Ordinal);
+        Assert.Equal(5, Yaml.Load(Repo.ValuesFile).At("edge.preStopSeconds")?.GetInt32());
+    }
+
+    [Fact]
+    public void NetworkPolicies_AreOptIn_AndAdmitEachComponentOnItsOwnPortOnly()
+    {
+        var policy = Read("networkpolicy.yaml");
+
+        Assert.Contains("{{- if .Values.networkPolicy.enabled }}", policy, StringComparison.Ordinal);
+        Assert.Contains("{{- range $component := list \"edge\" \"aggregator\" \"persister\" \"reheater\" \"reconciler\" }}", policy, StringComparison.Ordinal);
+        Assert.Contains("kind: NetworkPolicy", policy, StringComparison.Ordinal);
+        Assert.Matches(@"policyTypes:\s*\n\s*- Ingress\s*\n\s*ingress:\s*\n\s*- ports:\s*\n\s*- port: http\s*\n\s*protocol: TCP", policy);
+        Assert.Matches(@"podSelector:\s*\n\s*matchLabels:\s*\n\s*\{\{- include ""likes.selectorLabels"" \$ctx", policy);
+        // The test pod must still reach an edge whose API is restricted.
+        Assert.Contains("\"app.kubernetes.io/component\" \"test\"", policy, StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.False, Yaml.Load(Repo.ValuesFile).At("networkPolicy.enabled")?.ValueKind);
+    }
+
+    [Fact]
+    public void TheHelmTest_ChecksReadinessAndAFeedStateCall_AsAHardenedPod()
+    {
+        var test = Read(Path.Combine("tests", "edge-test.yaml"));
+
+        Assert.Contains("helm.sh/hook: test", test, StringComparison.Ordinal);
+        Assert.Contains("\"$EDGE/healthz/ready\"", test, StringComparison.Ordinal);
+        Assert.Contains("\"$EDGE/v1/feed-state?ids=1\"", test, StringComparison.Ordinal);
+        Assert.Contains("image: \"{{ $t.image.repository }}:{{ $t.image.tag }}\"", test, StringComparison.Ordinal);
+        Assert.Contains("automountServiceAccountToken: false", test, StringComparison.Ordinal);
+        Assert.Matches(@"securityContext:\s*\n\s*\{\{- toYaml \.Values\.edge\.podSecurityContext \| nindent 4 \}\}", test);
+        Assert.Matches(@"securityContext:\s*\n\s*\{\{- toYaml \.Values\.edge\.securityContext \| nindent 8 \}\}", test);
+        Assert.Matches(@"- name: TOKEN\s*\n\s*valueFrom:\s*\n\s*secretKeyRef:", test);
+    }
+
+    [Fact]
     public void EveryTemplate_HasBalancedActions()
     {
         foreach (var (name, text) in Templates())
@@ -228,8 +269,8 @@ public sealed partial class TemplateTests
     private static string Read(string template) => File.ReadAllText(Repo.Template(template)).ReplaceLineEndings("\n");
 
     private static IEnumerable<(string Name, string Text)> Templates() =>
-        Directory.GetFiles(Repo.Templates).Order(StringComparer.Ordinal)
-            .Select(f => (Path.GetFileName(f), File.ReadAllText(f).ReplaceLineEndings("\n")));
+        Directory.GetFiles(Repo.Templates, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(f => (Path.GetRelativePath(Repo.Templates, f), File.ReadAllText(f).ReplaceLineEndings("\n")));
 
     private static string Section(string text, string start)
     {
