@@ -42,11 +42,40 @@ public sealed partial class TemplateTests
         Assert.Contains($"{{{{- if .Values.{component}.enabled }}}}", text, StringComparison.Ordinal);
         Assert.Contains($"{{{{- $v := .Values.{component} }}}}", text, StringComparison.Ordinal);
         Assert.Contains($"{{{{- $ctx := dict \"root\" $ \"component\" \"{component}\" }}}}", text, StringComparison.Ordinal);
+        if (kind == "Job")
+        {
+            AssertHardenedPod(text, containerIndent: 12);
+            return;
+        }
 
-        // Resources, pod and container security contexts from the component's values (which the schema pins).
+        // Every daemon's pod is the one named template, given its component, port and the servers it logs in to.
+        Assert.Matches($@"  template:\s*\n\s*\{{\{{- include ""likes\.pod"" \(dict ""root"" \$ ""component"" ""{component}"" ""port"" {port} ""needs"" \(list[^)]*\)[^}}]*\) \| nindent 4 \}}\}}", text);
+        Assert.Matches($@"likes/service: metrics\s*\nspec:\s*\n\s*clusterIP: None\s*\n\s*publishNotReadyAddresses: true[\s\S]*port: {port}\b", text);
+    }
+
+    [Fact]
+    public void TheDaemonPod_IsProbedSizedAndHardened_FromItsComponentsValues()
+    {
+        var pod = Read("_pod.tpl");
+
+        Assert.Contains("{{- define \"likes.pod\" -}}", pod, StringComparison.Ordinal);
+        Assert.Contains("{{- $v := index $root.Values .component -}}", pod, StringComparison.Ordinal);
+        AssertHardenedPod(pod, containerIndent: 8);
+        Assert.Matches(@"livenessProbe:\s*\n\s*httpGet:\s*\n\s*path: /healthz/live\s*\n\s*port: http\s*\n\s*\{\{- toYaml \$v\.probes\.liveness", pod);
+        Assert.Matches(@"readinessProbe:\s*\n\s*httpGet:\s*\n\s*path: /healthz/ready\s*\n\s*port: http\s*\n\s*\{\{- toYaml \$v\.probes\.readiness", pod);
+        Assert.Matches(@"startupProbe:\s*\n\s*httpGet:\s*\n\s*path: /healthz/live\s*\n\s*port: http\s*\n\s*\{\{- toYaml \$v\.probes\.startup", pod);
+        Assert.Matches(@"- name: http\s*\n\s*containerPort: \{\{ \.port \}\}", pod);
+        Assert.Matches(@"- name: URLS\s*\n\s*value: ""http://\+:\{\{ \.port \}\}""", pod);
+        Assert.Contains("checksum/config: {{ include \"likes.configChecksum\" $root }}", pod, StringComparison.Ordinal);
+        Assert.Contains("configMapRef:", pod, StringComparison.Ordinal);
+    }
+
+    /// <summary>Resources, pod and container security contexts from the component's values (which the schema pins).</summary>
+    private static void AssertHardenedPod(string text, int containerIndent)
+    {
         Assert.Matches(@"resources:\s*\n\s*\{\{- toYaml \$v\.resources \| nindent \d+ \}\}", text);
-        Assert.Matches(@"securityContext:\s*\n\s*\{\{- toYaml \$v\.podSecurityContext \| nindent 8 \}\}", text);
-        Assert.Matches(@"securityContext:\s*\n\s*\{\{- toYaml \$v\.securityContext \| nindent 12 \}\}", text);
+        Assert.Matches($@"securityContext:\s*\n\s*\{{\{{- toYaml \$v\.podSecurityContext \| nindent {containerIndent - 4} \}}\}}", text);
+        Assert.Matches($@"securityContext:\s*\n\s*\{{\{{- toYaml \$v\.securityContext \| nindent {containerIndent} \}}\}}", text);
         Assert.Contains("automountServiceAccountToken: false", text, StringComparison.Ordinal);
 
         // A read-only root filesystem needs a writable /tmp.
@@ -56,22 +85,6 @@ public sealed partial class TemplateTests
         Assert.Contains("include \"likes.scheduling\" $ctx", text, StringComparison.Ordinal);
         Assert.Contains("include \"likes.secretEnv\"", text, StringComparison.Ordinal);
         Assert.Contains("include \"likes.extraEnv\" $ctx", text, StringComparison.Ordinal);
-
-        if (kind == "Job")
-        {
-            return;
-        }
-
-        Assert.Matches(@"livenessProbe:\s*\n\s*httpGet:\s*\n\s*path: /healthz/live\s*\n\s*port: http\s*\n\s*\{\{- toYaml \$v\.probes\.liveness", text);
-        Assert.Matches(@"readinessProbe:\s*\n\s*httpGet:\s*\n\s*path: /healthz/ready\s*\n\s*port: http\s*\n\s*\{\{- toYaml \$v\.probes\.readiness", text);
-        Assert.Matches(@"startupProbe:\s*\n\s*httpGet:\s*\n\s*path: /healthz/live\s*\n\s*port: http\s*\n\s*\{\{- toYaml \$v\.probes\.startup", text);
-        Assert.Matches($@"- name: http\s*\n\s*containerPort: {port}\b", text);
-        Assert.Matches($@"- name: URLS\s*\n\s*value: ""http://\+:{port}""", text);
-        Assert.Contains("checksum/config: {{ include \"likes.configChecksum\" . }}", text, StringComparison.Ordinal);
-        Assert.Contains("configMapRef:", text, StringComparison.Ordinal);
-
-        // A scrape target for every pod, ready or not, on the daemon's port.
-        Assert.Matches($@"likes/service: metrics\s*\nspec:\s*\n\s*clusterIP: None\s*\n\s*publishNotReadyAddresses: true[\s\S]*port: {port}\b", text);
     }
 
     [Theory]
@@ -123,7 +136,9 @@ public sealed partial class TemplateTests
     [InlineData("reconciler.yaml", "reconciler")]
     public void EveryDaemon_LogsInAsItsOwnUsers_WhenItHasCredentials(string file, string component)
     {
-        Assert.Matches($@"include ""likes\.secretEnv"" \(dict ""root"" \$ ""needs"" \(list [^)]*\) ""component"" ""{component}""\)", Read(file));
+        // The daemon pod passes its component to the credentials, so a component's own Secret is found.
+        Assert.Matches($@"include ""likes\.pod"" \(dict ""root"" \$ ""component"" ""{component}"" ""port"" \d+ ""needs"" \(list [^)]*\)", Read(file));
+        Assert.Contains("include \"likes.secretEnv\" (dict \"root\" $root \"needs\" .needs \"component\" .component)", Read("_pod.tpl"), StringComparison.Ordinal);
 
         // User and password of each server from the component's own Secret (least privilege, docs/security.md).
         var helper = Section(Read("_helpers.tpl"), "define \"likes.secretEnv\"");
@@ -216,10 +231,8 @@ public sealed partial class TemplateTests
     [Fact]
     public void TheEdge_KeepsServingThroughItsPreStopPause_BeforeItStops()
     {
-        var edge = Read("edge.yaml");
-
-        Assert.Matches(@"lifecycle:\s*\n\s*preStop:\s*\n\s*sleep:\s*\n\s*seconds: \{\{ \$v\.preStopSeconds \}\}", edge);
-        Assert.Contains("terminationGracePeriodSeconds: {{ add $v.preStopSeconds 30 }}", edge, StringComparison.Ordinal);
+        Assert.Contains("\"preStopSeconds\" $v.preStopSeconds \"terminationGracePeriodSeconds\" (add $v.preStopSeconds 30)", Read("edge.yaml"), StringComparison.Ordinal);
+        Assert.Matches(@"\{\{- with \.preStopSeconds \}\}\s*\n\s*lifecycle:\s*\n\s*preStop:\s*\n\s*sleep:\s*\n\s*seconds: \{\{ \. \}\}", Read("_pod.tpl"));
         Assert.Equal(5, Yaml.Load(Repo.ValuesFile).At("edge.preStopSeconds")?.GetInt32());
     }
 
