@@ -1,5 +1,6 @@
 using Likes.Admin;
 using Likes.Admin.Access;
+using Likes.Admin.Tokens;
 using Likes.Shared.Configuration;
 using Likes.Shared.Consuming;
 using Microsoft.Extensions.Configuration;
@@ -9,8 +10,8 @@ using NATS.Client.JetStream;
 // likes-admin: the one-shot operations a deployment runs before the daemons (the Helm pre-upgrade hook,
 // `./likes up`): `migrate` applies the database migrations, `logins` lets the daemons' roles log in with
 // their passwords, `streams` provisions JetStream, `all` does the three; `access` writes the NATS and Redis
-// permissions of every daemon (docs/security.md). And one operation: `delete-content <id>` publishes a content's
-// deletion, as the edge's DELETE /v1/contents/{id} does.
+// permissions of every daemon (docs/security.md); `token` prints a development token for the local stack. And one
+// operation: `delete-content <id>` publishes a content's deletion, as the edge's DELETE /v1/contents/{id} does.
 var command = args.FirstOrDefault() ?? "all";
 var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddLikesEnvironment().Build();
 T Bind<T>() where T : ISectionOptions, new()
@@ -25,10 +26,17 @@ if (command == "access")
     return AccessCommand.Run(args[1..], Bind<StreamOptions>(), Bind<RedisOptions>(), Environment.GetEnvironmentVariable, Console.Out, Console.Error);
 }
 
+if (command == "token")
+{
+    var environment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Production";
+    return TokenCommand.Run(args[1..], configuration, environment, TimeProvider.System, Console.Out, Console.Error);
+}
+
 if (command is not ("migrate" or "logins" or "streams" or "all" or "delete-content"))
 {
     Console.Error.WriteLine("usage: likes-admin [migrate|logins|streams|all|delete-content <contentId>]");
     Console.Error.WriteLine(AccessCommand.Usage);
+    Console.Error.WriteLine(TokenCommand.Usage);
     return 2;
 }
 

@@ -1,6 +1,7 @@
 using Likes.Edge.Account;
 using Likes.Edge.Auth;
 using Likes.Edge.Limits;
+using Likes.Edge.OpenApi;
 using Likes.Edge.Options;
 using Likes.Edge.Problems;
 using Likes.Edge.Reads;
@@ -55,6 +56,7 @@ public static class EdgeRegistration
         services.AddSingleton<LikePublisher>();
         services.AddSingleton<DeletedContents>();
         services.AddReads();
+        services.AddEdgeOpenApi();
         return builder;
     }
 
@@ -84,7 +86,8 @@ public static class EdgeRegistration
         app.UseAuthentication();
         app.UseAuthorization();
 
-        var v1 = app.MapGroup("/v1").RequireAuthorization();
+        app.MapEdgeOpenApi();
+        var v1 = app.MapGroup("/v1").RequireAuthorization().ProducesCommonProblems();
         v1.MapWrites();
         v1.MapReads();
         v1.MapAccount();

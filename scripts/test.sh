@@ -19,14 +19,16 @@ tests_run() {
     local status
     {
         local rc=0
+        echo "likes: building the solution (Release)"
         dotnet build "$(likes_root)/Workers.sln" -c Release -nologo -v quiet || rc=$?
         if [[ $rc -eq 0 ]]; then
             [[ -z $filter || $filter == *[=~\&\|]* ]] || filter="FullyQualifiedName~$filter"
+            echo "likes: running the tests${filter:+ selected by $filter}"
             env -u LIKES_JWT_KEY dotnet test "$(likes_root)/Workers.sln" -c Release --no-build -nologo \
                 ${filter:+--filter "$filter"} --logger "console;verbosity=normal" || rc=$?
         fi
         echo "$rc" >"$results/exit-code"
-    } 2>&1 | tee "$log" | grep -E --line-buffered '^\s*(Failed|Skipped) |Passed!|Failed!|error (CS|MSB|NU|NETSDK)' | cut -c1-300 || true
+    } 2>&1 | tee "$log" | _test_progress | cut -c1-300 || true
     status="$(cat "$results/exit-code" 2>/dev/null || echo 1)"
     # Each test assembly ends with a summary block: "Total tests: 57", "     Passed: 57", "     Failed: 0"...
     local passed failed
@@ -55,6 +57,34 @@ tests_run() {
     fi
     echo "${passed} passed, ${failed} failed"
     [[ $failed -eq 0 ]]
+}
+
+# What a run shows while it goes (it takes minutes): each test project as it starts and ends, how many of its tests
+# passed so far every LIKES_TEST_PROGRESS_EVERY passes, each failed or skipped test, and build errors.
+# Test names begin with their project's name (the namespace is the assembly's), which is how a pass is counted; a
+# project's own summary block ("Total tests", "Passed", "Failed", "Total time") follows xUnit's "Finished: <name>".
+_test_progress() {
+    awk -v every="${LIKES_TEST_PROGRESS_EVERY:-25}" '
+        function project(name) { return match(name, /^[A-Za-z0-9_.]+\.Tests/) ? substr(name, 1, RLENGTH) : "" }
+        /^likes: / { print; fflush(); next }
+        /^\[xUnit\.net [0-9:.]+\] +Starting: / { print "running " $NF; fflush(); next }
+        /^\[xUnit\.net [0-9:.]+\] +Finished: / { finished[++last] = $NF; next }
+        /^ +Passed [A-Za-z_]/ {
+            p = project($2); passed[p]++; total++
+            if (passed[p] % every == 0) { printf "        %s: %d passed so far (%d in all)\n", p, passed[p], total; fflush() }
+            next
+        }
+        /^ +Failed [A-Za-z_]/ { print; fflush(); next }
+        /^ +Skipped [A-Za-z_]/ || /error (CS|MSB|NU|NETSDK)/ { print; fflush(); next }
+        /^Total tests: [0-9]+$/ { summary = 1; ok = 0; ko = 0; next }
+        summary && /^ +Passed: [0-9]+$/ { ok = $2; next }
+        summary && /^ +Failed: [0-9]+$/ { ko = $2; next }
+        summary && /^ +Total time: / {
+            summary = 0; p = (first < last) ? finished[++first] : "a test project"
+            printf "done    %s: %d passed, %d failed (%d passed in all so far)\n", p, ok, ko, total
+            fflush()
+        }
+    '
 }
 
 # Each failed test's error message (not its stack trace), so a CI log says why without the full log file.

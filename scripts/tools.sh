@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Tools the chart tests (tests/Likes.Helm.Tests) call: promtool, yamllint, and the Node packages of the
-# values-schema check. Sourced by ./likes (after servers.sh); safe under `set -euo pipefail`.
+# Tools the chart tests (tests/Likes.Helm.Tests) call: promtool, yamllint, the Node packages of the
+# values-schema check, and Redocly's linter of docs/openapi.json. Sourced by ./likes (after servers.sh); safe under `set -euo pipefail`.
 #
 #   tools_install    installs what is missing, quietly; does nothing (no apt-get update) when all is there
 #   tools_node_dir   prints where the Node packages live: .local/tools/node_modules (ignored with .local/)
@@ -9,7 +9,7 @@
 # validated by the tests instead of `helm lint` (docs/operations.md).
 
 # Pinned so every machine validates with the same rules.
-LIKES_TOOLS_NPM_PACKAGES=(ajv@8.20.0 js-yaml@5.5.0 kubernetes-models@4.5.1)
+LIKES_TOOLS_NPM_PACKAGES=(ajv@8.20.0 js-yaml@5.5.0 kubernetes-models@4.5.1 @redocly/cli@2.77.0)
 
 _tools_root() {
     if declare -F likes_root >/dev/null; then

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Likes.Edge.Auth;
 using Likes.Edge.Ids;
+using Likes.Edge.OpenApi;
 using Likes.Edge.Options;
 using Likes.Edge.Reads;
 using Likes.Edge.Writes;
@@ -26,10 +27,29 @@ public static class AccountEndpoints
 
     public static RouteGroupBuilder MapAccount(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/users/me/settings", GetSettingsAsync);
-        v1.MapPut("/users/me/settings", PutSettingsAsync).RequireWriteRateLimit();
-        v1.MapDelete("/users/me/likes", EraseAsync).RequireWriteRateLimit();
-        v1.MapGet("/users/me/likes/export", ExportAsync);
+        var account = v1.MapGroup(string.Empty).WithTags(ApiDescription.AccountTag);
+        account.MapGet("/users/me/settings", GetSettingsAsync)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithName("getSettings")
+            .WithSummary("The caller's settings: whether their likes show in likers lists");
+        account.MapPut("/users/me/settings", PutSettingsAsync)
+            .RequireWriteRateLimit()
+            .Accepts<SettingsBody>("application/json")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithName("putSettings")
+            .WithSummary("Make the caller's likes private (left out of every likers list, counted in privateLikers) or public again");
+        account.MapDelete("/users/me/likes", EraseAsync)
+            .RequireWriteRateLimit()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithName("eraseMyLikes")
+            .WithSummary("Erase every like of the caller (GDPR art. 17), after their earlier writes; counts move by what was removed");
+        account.MapGet("/users/me/likes/export", ExportAsync)
+            .Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithName("exportMyLikes")
+            .WithSummary("Every like of the caller, newest first, one JSON object a line (GDPR art. 20)");
         return v1;
     }
 

@@ -1,9 +1,11 @@
 using Likes.Edge.Auth;
 using Likes.Edge.Ids;
 using System.Globalization;
+using Likes.Edge.OpenApi;
 using Likes.Edge.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace Likes.Edge.Reads;
 
@@ -13,12 +15,32 @@ namespace Likes.Edge.Reads;
 /// </summary>
 public static class ReadEndpoints
 {
+    private const string FeedStateIdsPattern = "^[1-9][0-9]{0,18}(,[1-9][0-9]{0,18}){0,99}$";
+
     public static RouteGroupBuilder MapReads(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/feed-state", FeedStateAsync);
-        v1.MapGet("/contents/" + ContentIdRoute.Template + "/likes/count", CountAsync);
-        v1.MapGet("/users/me/likes", MyLikesAsync);
-        v1.MapGet("/contents/" + ContentIdRoute.Template + "/likers", LikersAsync);
+        var reads = v1.MapGroup(string.Empty).WithTags(ApiDescription.ReadsTag);
+        DocumentedParameters.Documents(
+                reads.MapGet("/feed-state", FeedStateAsync),
+                new DocumentedParameter(FeedStateIds.Name, ParameterLocation.Query, $"content ids: {FeedStateIds.Rule}; answered in this order", Required: true, Pattern: FeedStateIdsPattern))
+            .WithName("feedState")
+            .WithSummary("Counts and the caller's liked-state of up to 100 contents (a feed page)");
+        reads.MapGet("/contents/" + ContentIdRoute.Template + "/likes/count", CountAsync)
+            .WithName("likeCount")
+            .WithSummary("One content's like count");
+        DocumentedParameters.Documents(
+                reads.MapGet("/users/me/likes", MyLikesAsync),
+                new DocumentedParameter(PageQuery.Limit, ParameterLocation.Query, $"page size, default {PageQuery.DefaultLimit}: {PageQuery.LimitRule}", Minimum: 1, Maximum: PageQuery.MaxLimit),
+                new DocumentedParameter(PageCursor.Name, ParameterLocation.Query, "the nextCursor of the previous page; absent for the first page"))
+            .WithName("myLikes")
+            .WithSummary("The caller's likes, newest first, a page at a time");
+        DocumentedParameters.Documents(
+                reads.MapGet("/contents/" + ContentIdRoute.Template + "/likers", LikersAsync),
+                new DocumentedParameter(PageQuery.Limit, ParameterLocation.Query, $"page size, default {PageQuery.DefaultLimit}: {PageQuery.LimitRule}", Minimum: 1, Maximum: PageQuery.MaxLimit),
+                new DocumentedParameter(PageCursor.Name, ParameterLocation.Query, "the nextCursor of the previous page; absent for the first page"))
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithName("likers")
+            .WithSummary("Who liked a content, newest first; private likers counted in privateLikers, never listed");
         return v1;
     }
 

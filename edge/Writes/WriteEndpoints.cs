@@ -1,10 +1,12 @@
 using System.Globalization;
 using Likes.Edge.Auth;
 using Likes.Edge.Ids;
+using Likes.Edge.OpenApi;
 using Likes.Edge.Options;
 using Likes.Shared.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace Likes.Edge.Writes;
 
@@ -16,15 +18,30 @@ public static class WriteEndpoints
 {
     public static RouteGroupBuilder MapWrites(this RouteGroupBuilder v1)
     {
-        v1.MapPut("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, LikePublisher publisher, DeletedContents deletions, IOptions<EdgeOptions> edge)
-                => WriteAsync(LikeAction.Like, contentId, http, publisher, deletions, edge.Value))
-            .RequireWriteRateLimit();
-        v1.MapDelete("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, LikePublisher publisher, DeletedContents deletions, IOptions<EdgeOptions> edge)
-                => WriteAsync(LikeAction.Unlike, contentId, http, publisher, deletions, edge.Value))
-            .RequireWriteRateLimit();
-        v1.MapDelete("/contents/" + ContentIdRoute.Template, DeleteContentAsync);
+        var writes = v1.MapGroup(string.Empty).WithTags(ApiDescription.WritesTag);
+        Write(writes.MapPut("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, LikePublisher publisher, DeletedContents deletions, IOptions<EdgeOptions> edge)
+                => WriteAsync(LikeAction.Like, contentId, http, publisher, deletions, edge.Value)))
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .WithName("like")
+            .WithSummary("Like a content: 202 once the like event is durably in the stream; liking twice counts once; a deleted content: 410");
+        Write(writes.MapDelete("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, LikePublisher publisher, DeletedContents deletions, IOptions<EdgeOptions> edge)
+                => WriteAsync(LikeAction.Unlike, contentId, http, publisher, deletions, edge.Value)))
+            .WithName("unlike")
+            .WithSummary("Unlike a content: 202 once the unlike event is durably in the stream; unliking what was never liked is a no-op");
+        writes.MapDelete("/contents/" + ContentIdRoute.Template, DeleteContentAsync)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithName("deleteContent")
+            .WithSummary("Delete a content (service to service, the likes.admin role): count 0 and liked false everywhere, its likes removed");
         return v1;
     }
+
+    private static RouteHandlerBuilder Write(RouteHandlerBuilder endpoint)
+        => DocumentedParameters.Documents(endpoint, new DocumentedParameter(IdempotencyKey.Header, ParameterLocation.Header, $"optional: makes a retried write a no-op; {IdempotencyKey.Rule}", Pattern: "^[!-~]{1,64}$"))
+            .RequireWriteRateLimit()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     /// <summary>
     /// <c>DELETE /v1/contents/{contentId}</c>, service to service: only a token with the admin role. One event on the

@@ -54,7 +54,7 @@ public static class ServiceDefaults
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 
         builder.Services.AddHealthChecks().AddCheck("process", () => HealthCheckResult.Healthy(), tags: [LiveTag]);
-        builder.Services.AddSingleton<IHealthCheckPublisher>(new DependencyMetrics(daemon));
+        builder.Services.AddSingleton<IHealthCheckPublisher>(new DependencyMetrics());
         builder.Services.Configure<HealthCheckPublisherOptions>(o =>
         {
             o.Delay = TimeSpan.FromSeconds(2);

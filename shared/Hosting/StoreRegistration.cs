@@ -12,7 +12,7 @@ namespace Likes.Shared;
 /// One client per process for each store, registered as singletons, each with a readiness check.
 /// None of them blocks start-up when its server is down: they connect (and reconnect) in the background.
 /// A store the daemon cannot work without gates its readiness; one it can answer without (the edge degrades
-/// instead) is only reported, as <c>likes_{daemon}_dependency_up</c>.
+/// instead) is only reported, as <c>likes_dependency_up</c>.
 /// </summary>
 public static class StoreRegistration
 {

@@ -9,6 +9,9 @@ public class EdgeFixture : StackFixture
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>Whether the edge listens on a real socket (for clients outside the process), its client included.</summary>
+    protected virtual bool ServesOnKestrel => false;
+
     public EventStream Events => new(this);
 
     public ReadStore Store => new(this);
@@ -17,6 +20,11 @@ public class EdgeFixture : StackFixture
     {
         await base.InitializeAsync();
         Host = EdgeHost.For(this);
+        if (ServesOnKestrel)
+        {
+            Host.StartOnKestrel();
+        }
+
         Client = Host.CreateClient();
     }
 

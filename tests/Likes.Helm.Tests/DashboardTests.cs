@@ -46,7 +46,7 @@ public sealed class DashboardTests
             "likes_aggregator_consumer_pending", "likes_persister_consumer_pending",
             "likes_aggregator_oldest_unapplied_age_seconds", "likes_persister_oldest_unapplied_age_seconds",
             "likes_aggregator_dead_lettered_total", "likes_persister_dead_lettered_total",
-            "likes_edge_dependency_up", "likes_reconciler_dependency_up", "up", "likes_reheater_requests_total",
+            "likes_dependency_up", "up", "likes_reheater_requests_total",
             "likes_reconciler_drift_found_total", "likes_reconciler_repaired_total", "likes_reconciler_last_success_timestamp_seconds",
         ];
         Assert.Empty(expected.Except(used));

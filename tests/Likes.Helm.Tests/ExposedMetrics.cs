@@ -24,6 +24,9 @@ public static class ExposedMetrics
         // Prometheus, per scrape target.
         new("up", MetricType.Gauge, "prometheus"),
 
+        // Every daemon, one metric told apart by the scrape target's component label (shared/Hosting/DependencyMetrics.cs).
+        new("likes_dependency_up", MetricType.Gauge, "edge, aggregator, persister, reheater, reconciler", "dependency"),
+
         // The edge: prometheus-net's ASP.NET Core request metrics (UseHttpMetrics), then its own.
         new("http_requests_received_total", MetricType.Counter, "edge", "code", "method", "controller", "action", "endpoint"),
         new("http_request_duration_seconds", MetricType.Histogram, "edge", "code", "method", "controller", "action", "endpoint"),
@@ -38,7 +41,6 @@ public static class ExposedMetrics
         new("likes_edge_read_facts_total", MetricType.Counter, "edge", "source"),
         new("likes_reheat_requests_total", MetricType.Counter, "edge, persister, aggregator", "requester"),
         new("likes_edge_bloom_total", MetricType.Counter, "edge", "answer"),
-        new("likes_edge_dependency_up", MetricType.Gauge, "edge", "dependency"),
 
         // The consumers (shared/Consuming/ConsumerMetrics.cs), one set per worker, then each worker's own.
         .. Consumer("aggregator"),
@@ -59,7 +61,6 @@ public static class ExposedMetrics
         new("likes_reheater_postgres_behind_total", MetricType.Counter, "reheater"),
         new("likes_reheater_filters_built_total", MetricType.Counter, "reheater", "reason"),
         new("likes_reheater_filter_likes_loaded_total", MetricType.Counter, "reheater"),
-        new("likes_reheater_dependency_up", MetricType.Gauge, "reheater", "dependency"),
 
         // The reconciler. `job` is the Quartz job (recent, full): Prometheus stores it as exported_job.
         new("likes_reconciler_checked_total", MetricType.Counter, "reconciler", "job"),
@@ -69,7 +70,6 @@ public static class ExposedMetrics
         new("likes_reconciler_runs_total", MetricType.Counter, "reconciler", "job", "result"),
         new("likes_reconciler_run_seconds", MetricType.Histogram, "reconciler", "job"),
         new("likes_reconciler_last_success_timestamp_seconds", MetricType.Gauge, "reconciler", "job"),
-        new("likes_reconciler_dependency_up", MetricType.Gauge, "reconciler", "dependency"),
     ];
 
     /// <summary>True when <paramref name="series"/> is a listed metric or one of a listed histogram's series.</summary>
@@ -88,6 +88,5 @@ public static class ExposedMetrics
         new($"likes_{worker}_oldest_unapplied_age_seconds", MetricType.Gauge, worker, "partition"),
         new($"likes_{worker}_events_recovered_total", MetricType.Counter, worker, "path"),
         new($"likes_{worker}_stream_rewound_total", MetricType.Counter, worker),
-        new($"likes_{worker}_dependency_up", MetricType.Gauge, worker, "dependency"),
     ];
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Xunit;
 
@@ -20,14 +21,14 @@ public sealed partial class TemplateTests
     };
 
     [Fact]
-    public void TheWorkloads_AreExactlyTheDaemonsAndTheMigrationsJob()
+    public void TheWorkloads_AreExactlyTheDaemonsTheMigrationsJobAndTheTestPod()
     {
         var found = Templates()
             .SelectMany(t => WorkloadKind().Matches(t.Text).Select(m => $"{t.Name}:{m.Groups["kind"].Value}"))
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["aggregator.yaml:StatefulSet", "edge.yaml:Deployment", "migrations-job.yaml:Job", "persister.yaml:StatefulSet", "reconciler.yaml:Deployment", "reheater.yaml:Deployment"],
+            ["aggregator.yaml:StatefulSet", "edge.yaml:Deployment", "migrations-job.yaml:Job", "persister.yaml:StatefulSet", "reconciler.yaml:Deployment", "reheater.yaml:Deployment", "tests/edge-test.yaml:Pod"],
             found);
     }
 
@@ -41,11 +42,40 @@ public sealed partial class TemplateTests
         Assert.Contains($"{{{{- if .Values.{component}.enabled }}}}", text, StringComparison.Ordinal);
         Assert.Contains($"{{{{- $v := .Values.{component} }}}}", text, StringComparison.Ordinal);
         Assert.Contains($"{{{{- $ctx := dict \"root\" $ \"component\" \"{component}\" }}}}", text, StringComparison.Ordinal);
+        if (kind == "Job")
+        {
+            AssertHardenedPod(text, containerIndent: 12);
+            return;
+        }
 
-        // Resources, pod and container security contexts from the component's values (which the schema pins).
+        // Every daemon's pod is the one named template, given its component, port and the servers it logs in to.
+        Assert.Matches($@"  template:\s*\n\s*\{{\{{- include ""likes\.pod"" \(dict ""root"" \$ ""component"" ""{component}"" ""port"" {port} ""needs"" \(list[^)]*\)[^}}]*\) \| nindent 4 \}}\}}", text);
+        Assert.Matches($@"likes/service: metrics\s*\nspec:\s*\n\s*clusterIP: None\s*\n\s*publishNotReadyAddresses: true[\s\S]*port: {port}\b", text);
+    }
+
+    [Fact]
+    public void TheDaemonPod_IsProbedSizedAndHardened_FromItsComponentsValues()
+    {
+        var pod = Read("_pod.tpl");
+
+        Assert.Contains("{{- define \"likes.pod\" -}}", pod, StringComparison.Ordinal);
+        Assert.Contains("{{- $v := index $root.Values .component -}}", pod, StringComparison.Ordinal);
+        AssertHardenedPod(pod, containerIndent: 8);
+        Assert.Matches(@"livenessProbe:\s*\n\s*httpGet:\s*\n\s*path: /healthz/live\s*\n\s*port: http\s*\n\s*\{\{- toYaml \$v\.probes\.liveness", pod);
+        Assert.Matches(@"readinessProbe:\s*\n\s*httpGet:\s*\n\s*path: /healthz/ready\s*\n\s*port: http\s*\n\s*\{\{- toYaml \$v\.probes\.readiness", pod);
+        Assert.Matches(@"startupProbe:\s*\n\s*httpGet:\s*\n\s*path: /healthz/live\s*\n\s*port: http\s*\n\s*\{\{- toYaml \$v\.probes\.startup", pod);
+        Assert.Matches(@"- name: http\s*\n\s*containerPort: \{\{ \.port \}\}", pod);
+        Assert.Matches(@"- name: URLS\s*\n\s*value: ""http://\+:\{\{ \.port \}\}""", pod);
+        Assert.Contains("checksum/config: {{ include \"likes.configChecksum\" $root }}", pod, StringComparison.Ordinal);
+        Assert.Contains("configMapRef:", pod, StringComparison.Ordinal);
+    }
+
+    /// <summary>Resources, pod and container security contexts from the component's values (which the schema pins).</summary>
+    private static void AssertHardenedPod(string text, int containerIndent)
+    {
         Assert.Matches(@"resources:\s*\n\s*\{\{- toYaml \$v\.resources \| nindent \d+ \}\}", text);
-        Assert.Matches(@"securityContext:\s*\n\s*\{\{- toYaml \$v\.podSecurityContext \| nindent 8 \}\}", text);
-        Assert.Matches(@"securityContext:\s*\n\s*\{\{- toYaml \$v\.securityContext \| nindent 12 \}\}", text);
+        Assert.Matches($@"securityContext:\s*\n\s*\{{\{{- toYaml \$v\.podSecurityContext \| nindent {containerIndent - 4} \}}\}}", text);
+        Assert.Matches($@"securityContext:\s*\n\s*\{{\{{- toYaml \$v\.securityContext \| nindent {containerIndent} \}}\}}", text);
         Assert.Contains("automountServiceAccountToken: false", text, StringComparison.Ordinal);
 
         // A read-only root filesystem needs a writable /tmp.
@@ -55,22 +85,6 @@ public sealed partial class TemplateTests
         Assert.Contains("include \"likes.scheduling\" $ctx", text, StringComparison.Ordinal);
         Assert.Contains("include \"likes.secretEnv\"", text, StringComparison.Ordinal);
         Assert.Contains("include \"likes.extraEnv\" $ctx", text, StringComparison.Ordinal);
-
-        if (kind == "Job")
-        {
-            return;
-        }
-
-        Assert.Matches(@"livenessProbe:\s*\n\s*httpGet:\s*\n\s*path: /healthz/live\s*\n\s*port: http\s*\n\s*\{\{- toYaml \$v\.probes\.liveness", text);
-        Assert.Matches(@"readinessProbe:\s*\n\s*httpGet:\s*\n\s*path: /healthz/ready\s*\n\s*port: http\s*\n\s*\{\{- toYaml \$v\.probes\.readiness", text);
-        Assert.Matches(@"startupProbe:\s*\n\s*httpGet:\s*\n\s*path: /healthz/live\s*\n\s*port: http\s*\n\s*\{\{- toYaml \$v\.probes\.startup", text);
-        Assert.Matches($@"- name: http\s*\n\s*containerPort: {port}\b", text);
-        Assert.Matches($@"- name: URLS\s*\n\s*value: ""http://\+:{port}""", text);
-        Assert.Contains("checksum/config: {{ include \"likes.configChecksum\" . }}", text, StringComparison.Ordinal);
-        Assert.Contains("configMapRef:", text, StringComparison.Ordinal);
-
-        // A scrape target for every pod, ready or not, on the daemon's port.
-        Assert.Matches($@"likes/service: metrics\s*\nspec:\s*\n\s*clusterIP: None\s*\n\s*publishNotReadyAddresses: true[\s\S]*port: {port}\b", text);
     }
 
     [Theory]
@@ -122,7 +136,9 @@ public sealed partial class TemplateTests
     [InlineData("reconciler.yaml", "reconciler")]
     public void EveryDaemon_LogsInAsItsOwnUsers_WhenItHasCredentials(string file, string component)
     {
-        Assert.Matches($@"include ""likes\.secretEnv"" \(dict ""root"" \$ ""needs"" \(list [^)]*\) ""component"" ""{component}""\)", Read(file));
+        // The daemon pod passes its component to the credentials, so a component's own Secret is found.
+        Assert.Matches($@"include ""likes\.pod"" \(dict ""root"" \$ ""component"" ""{component}"" ""port"" \d+ ""needs"" \(list [^)]*\)", Read(file));
+        Assert.Contains("include \"likes.secretEnv\" (dict \"root\" $root \"needs\" .needs \"component\" .component)", Read("_pod.tpl"), StringComparison.Ordinal);
 
         // User and password of each server from the component's own Secret (least privilege, docs/security.md).
         var helper = Section(Read("_helpers.tpl"), "define \"likes.secretEnv\"");
@@ -213,6 +229,44 @@ public sealed partial class TemplateTests
     }
 
     [Fact]
+    public void TheEdge_KeepsServingThroughItsPreStopPause_BeforeItStops()
+    {
+        Assert.Contains("\"preStopSeconds\" $v.preStopSeconds \"terminationGracePeriodSeconds\" (add $v.preStopSeconds 30)", Read("edge.yaml"), StringComparison.Ordinal);
+        Assert.Matches(@"\{\{- with \.preStopSeconds \}\}\s*\n\s*lifecycle:\s*\n\s*preStop:\s*\n\s*sleep:\s*\n\s*seconds: \{\{ \. \}\}", Read("_pod.tpl"));
+        Assert.Equal(5, Yaml.Load(Repo.ValuesFile).At("edge.preStopSeconds")?.GetInt32());
+    }
+
+    [Fact]
+    public void NetworkPolicies_AreOptIn_AndAdmitEachComponentOnItsOwnPortOnly()
+    {
+        var policy = Read("networkpolicy.yaml");
+
+        Assert.Contains("{{- if .Values.networkPolicy.enabled }}", policy, StringComparison.Ordinal);
+        Assert.Contains("{{- range $component := list \"edge\" \"aggregator\" \"persister\" \"reheater\" \"reconciler\" }}", policy, StringComparison.Ordinal);
+        Assert.Contains("kind: NetworkPolicy", policy, StringComparison.Ordinal);
+        Assert.Matches(@"policyTypes:\s*\n\s*- Ingress\s*\n\s*ingress:\s*\n\s*- ports:\s*\n\s*- port: http\s*\n\s*protocol: TCP", policy);
+        Assert.Matches(@"podSelector:\s*\n\s*matchLabels:\s*\n\s*\{\{- include ""likes.selectorLabels"" \$ctx", policy);
+        // The test pod must still reach an edge whose API is restricted.
+        Assert.Contains("\"app.kubernetes.io/component\" \"test\"", policy, StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.False, Yaml.Load(Repo.ValuesFile).At("networkPolicy.enabled")?.ValueKind);
+    }
+
+    [Fact]
+    public void TheHelmTest_ChecksReadinessAndAFeedStateCall_AsAHardenedPod()
+    {
+        var test = Read(Path.Combine("tests", "edge-test.yaml"));
+
+        Assert.Contains("helm.sh/hook: test", test, StringComparison.Ordinal);
+        Assert.Contains("\"$EDGE/healthz/ready\"", test, StringComparison.Ordinal);
+        Assert.Contains("\"$EDGE/v1/feed-state?ids=1\"", test, StringComparison.Ordinal);
+        Assert.Contains("image: \"{{ $t.image.repository }}:{{ $t.image.tag }}\"", test, StringComparison.Ordinal);
+        Assert.Contains("automountServiceAccountToken: false", test, StringComparison.Ordinal);
+        Assert.Matches(@"securityContext:\s*\n\s*\{\{- toYaml \.Values\.edge\.podSecurityContext \| nindent 4 \}\}", test);
+        Assert.Matches(@"securityContext:\s*\n\s*\{\{- toYaml \.Values\.edge\.securityContext \| nindent 8 \}\}", test);
+        Assert.Matches(@"- name: TOKEN\s*\n\s*valueFrom:\s*\n\s*secretKeyRef:", test);
+    }
+
+    [Fact]
     public void EveryTemplate_HasBalancedActions()
     {
         foreach (var (name, text) in Templates())
@@ -228,8 +282,8 @@ public sealed partial class TemplateTests
     private static string Read(string template) => File.ReadAllText(Repo.Template(template)).ReplaceLineEndings("\n");
 
     private static IEnumerable<(string Name, string Text)> Templates() =>
-        Directory.GetFiles(Repo.Templates).Order(StringComparer.Ordinal)
-            .Select(f => (Path.GetFileName(f), File.ReadAllText(f).ReplaceLineEndings("\n")));
+        Directory.GetFiles(Repo.Templates, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(f => (Path.GetRelativePath(Repo.Templates, f), File.ReadAllText(f).ReplaceLineEndings("\n")));
 
     private static string Section(string text, string start)
     {

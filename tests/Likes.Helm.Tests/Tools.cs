@@ -66,6 +66,11 @@ public static class Tools
 
     private static string? Find(string tool)
     {
+        if (Path.IsPathRooted(tool))
+        {
+            return File.Exists(tool) ? tool : null;
+        }
+
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(dir, tool);

@@ -190,7 +190,7 @@ public sealed class ValuesTests
         Assert.Equal("v2", chart.StringAt("apiVersion"));
         Assert.Equal("likes", chart.StringAt("name"));
         Assert.Equal("0.1.0", chart.StringAt("appVersion"));
-        Assert.Equal(">=1.28.0-0", chart.StringAt("kubeVersion"));
+        Assert.Equal(">=1.30.0-0", chart.StringAt("kubeVersion"));
     }
 
     private static List<(string File, bool Valid, string[] Errors)> Validate(IEnumerable<string> files)

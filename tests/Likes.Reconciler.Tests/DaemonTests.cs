@@ -30,7 +30,7 @@ public class DaemonTests(StackFixture fixture) : IClassFixture<StackFixture>
             "likes_reconciler_run_seconds_bucket{job=\"recent\"",
             "likes_reconciler_last_success_timestamp_seconds{job=\"recent\"}",
             // Published by the readiness publisher every few seconds, so awaited rather than expected at once.
-            "likes_reconciler_dependency_up{dependency=\"scheduler\"} 1",
+            "likes_dependency_up{dependency=\"scheduler\"} 1",
         ];
         var metrics = await Eventually.UntilAsync(() => http.GetStringAsync("/metrics"),
             text => names.All(n => text.Contains(n, StringComparison.Ordinal)), what: "every reconciler metric exported");

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Likes.Edge.Ids;
+namespace Likes.Shared.Ids;
 
 /// <summary>
 /// User and content ids: 1 … 9223372036854775807 in plain decimal digits. No sign, whitespace, separators,
