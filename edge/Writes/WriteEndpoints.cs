@@ -9,18 +9,18 @@ using Microsoft.Extensions.Options;
 namespace Likes.Edge.Writes;
 
 /// <summary>
-/// <c>PUT</c> and <c>DELETE /v1/likes/{contentId}</c>: validate, publish, answer 202 once the stream has the event (a like
-/// of a deleted content: 410). And a content's deletion, service to service.
+/// <c>PUT</c> and <c>DELETE /v1/likes/{contentId}</c>: validate, make durable (the stream, or <see cref="WritePath"/>), answer
+/// 202 (a like of a deleted content: 410). And a content's deletion, service to service.
 /// </summary>
 public static class WriteEndpoints
 {
     public static RouteGroupBuilder MapWrites(this RouteGroupBuilder v1)
     {
-        v1.MapPut("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, LikePublisher publisher, DeletedContents deletions, IOptions<EdgeOptions> edge)
-                => WriteAsync(LikeAction.Like, contentId, http, publisher, deletions, edge.Value))
+        v1.MapPut("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, ILikeWrites writes, DeletedContents deletions, IOptions<EdgeOptions> edge)
+                => WriteAsync(LikeAction.Like, contentId, http, writes, deletions, edge.Value))
             .RequireWriteRateLimit();
-        v1.MapDelete("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, LikePublisher publisher, DeletedContents deletions, IOptions<EdgeOptions> edge)
-                => WriteAsync(LikeAction.Unlike, contentId, http, publisher, deletions, edge.Value))
+        v1.MapDelete("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, ILikeWrites writes, DeletedContents deletions, IOptions<EdgeOptions> edge)
+                => WriteAsync(LikeAction.Unlike, contentId, http, writes, deletions, edge.Value))
             .RequireWriteRateLimit();
         v1.MapDelete("/contents/" + ContentIdRoute.Template, DeleteContentAsync);
         return v1;
@@ -51,7 +51,7 @@ public static class WriteEndpoints
     }
 
     private static async Task<Results<Accepted<LikeAccepted>, ValidationProblem, ProblemHttpResult>> WriteAsync(
-        LikeAction action, string contentId, HttpContext http, LikePublisher publisher, DeletedContents deletions, EdgeOptions edge)
+        LikeAction action, string contentId, HttpContext http, ILikeWrites writes, DeletedContents deletions, EdgeOptions edge)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var validId = ContentIdRoute.TryParse(contentId, out var content, errors);
@@ -66,7 +66,7 @@ public static class WriteEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, detail: $"content {PositiveId.Format(content)} was deleted: it cannot be liked");
         }
 
-        var outcome = await publisher.PublishAsync(http.User.UserId(), content, action, key, http.RequestAborted);
+        var outcome = await writes.WriteAsync(http.User.UserId(), content, action, key, http.RequestAborted);
         if (outcome == PublishOutcome.KeyReused)
         {
             return TypedResults.Problem(
