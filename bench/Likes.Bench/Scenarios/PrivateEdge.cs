@@ -5,7 +5,7 @@ namespace Likes.Bench.Scenarios;
 
 /// <summary>
 /// An edge process of its own (the built Likes.Edge, as `./likes up` runs it) on a private slice of the
-/// servers, on a free port, with one setting of the caller's (the read source). The slice's settings go in
+/// servers, on a free port, with the caller's read source and write path. The slice's settings go in
 /// as the LIKES_* variables too, so a .env in the environment cannot point it at the fleet's data.
 /// </summary>
 public sealed class PrivateEdge : IAsyncDisposable
@@ -23,11 +23,12 @@ public sealed class PrivateEdge : IAsyncDisposable
 
     public int Pid => _process.Pid;
 
-    public static async Task<PrivateEdge> StartAsync(StackFixture stack, string jwtKey, string readSource)
+    public static async Task<PrivateEdge> StartAsync(StackFixture stack, string jwtKey, string readSource, string writePath = "stream")
     {
         var settings = new Dictionary<string, string?>
         {
             ["Edge:ReadSource"] = readSource,
+            ["Edge:WritePath"] = writePath,
             ["Edge:Jwt:Key"] = jwtKey,
             ["Logging:LogLevel:Default"] = "Warning",
         };
