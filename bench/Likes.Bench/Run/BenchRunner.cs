@@ -61,7 +61,7 @@ public sealed class BenchRunner(BenchEnvironment env, BenchSizes sizes, string r
         });
         await ScenarioAsync("peer: synchronous PostgreSQL writes", ["peer_sync_pg"], async () =>
         {
-            var peer = await new PeerScenario(env, sizes.Ingest, sizes.Burst).RunAsync(shared, fleet.Pid("postgres"), ct);
+            var peer = await new PeerScenario(env, sizes.Ingest, sizes.Burst).RunAsync(shared, ct);
             _results.PeerSyncPg = peer.ToResult();
             _results.CompareWithPeer();
             plots.Peer(peer, _results.Ingest, _results.HotBurst);
