@@ -12,7 +12,7 @@ public static class Results
         FeedState = new FeedStateResult(9000, 1.2, 4.5, 2500, 3.5, 40, 17000, 6, 3.6, 0.53, 16, 20, 0.2, 2, 1.1, 12, 0, 0, 0, 0.07, 0.16,
             new Dictionary<string, double> { ["edge"] = 4.4 }, new Dictionary<string, double> { ["edge"] = 3.8 }, [], [], 8000, 0, []),
         Ingest = new IngestResult(3000, 60000, 0.05, 45000, 3100, 15, 15.5, 64, 256, 0, 12, 90, 2.5, 14, 0.06, 3.1, new Dictionary<string, double>(), new Dictionary<string, double>(), [], 1.5),
-        HotBurst = new HotBurstResult(10000, 98, 102.04, 0.12, 0.1, 0.12, 2.6, 3800, 98, 98, 64, 12, 40, 7.5, 0.1),
+        HotBurst = new HotBurstResult(10000, 98, 102.04, 0.12, 0.1, 0.12, 2.6, 3800, 98, 98, 64, 12, 40, 30, 10, 7.5, 0.1),
         PeerSyncPg = new PeerSyncPgResult(500, 120, 400, 10000, 2000, 30, 90, 30000, 0, true, 0.08, new Dictionary<string, double>(), []),
         Persist = new PersistResult(12000, 45000, 0.27, 50000, 1000, 0.2, 4, 4.1, 14, 2.8, 47000, [], [],
             new Dictionary<string, double> { ["load generator"] = 3.5 }, new Dictionary<string, double> { ["load generator"] = 1.1 }),

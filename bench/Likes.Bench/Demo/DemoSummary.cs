@@ -36,9 +36,11 @@ public sealed class DemoSummary(BenchEnvironment env, IConnectionMultiplexer red
 
         var table = new Table().Border(TableBorder.Rounded).HideHeaders().AddColumns("", "");
         table.AddRow("feed reads", $"{o.Reads.Ok:N0} ({o.Reads.Ok / seconds:N0}/s), p50 {reads.P50:F1} ms, p99 {reads.P99:F1} ms");
-        table.AddRow("likes and unlikes", $"{o.Writes.Ok:N0} accepted ({o.Writes.Ok / seconds:N0}/s), p99 {writes.P99:F1} ms; {o.Writes.ClientErrors + o.Writes.ServerErrors + o.Writes.Failures:N0} refused or failed");
-        table.AddRow("celebrity burst", $"{burst.Likes:N0} likes in {burst.Load.Seconds:F1} s cost {burst.CountChanges:N0} counter writes "
-            + $"({burst.Likes / (double)Math.Max(1, burst.CountChanges):N0} likes per write); exact {Seconds(burst.SecondsToExact)} after the last like");
+        table.AddRow("likes and unlikes", $"{o.Writes.Ok + burst.Likes:N0} accepted in all: {o.Writes.Ok:N0} while scrolling ({o.Writes.Ok / seconds:N0}/s, p99 {writes.P99:F1} ms) "
+            + $"and {burst.Likes:N0} in the celebrity burst; {o.Writes.ClientErrors + o.Writes.ServerErrors + o.Writes.Failures + burst.Load.Failed:N0} refused or failed");
+        table.AddRow("celebrity burst", $"{burst.Likes:N0} likes in {burst.Load.Seconds:F1} s ({burst.Load.PerSecond:N0}/s, p99 {burst.Load.Latency.P99:F1} ms): "
+            + $"{burst.CountChanges:N0} count-row updates in PostgreSQL, {burst.CounterWrites:N0} writes of its Redis counter ({burst.Likes / (double)Math.Max(1, burst.CounterWrites):N0} likes per write, "
+            + $"at most {burst.MostCounterWritesInASecond} in a second); exact {Seconds(burst.SecondsToExact)} after the last like");
         table.AddRow("exact against PostgreSQL", report.Exact
             ? $"[green]yes[/]: {report.ExpectedLikes:N0} likes, 0 lost, 0 of {report.Contents:N0} counts off (Redis = stored = COUNT(*))"
             : $"[red]no[/]: {report.Lost} lost, {report.Extra} unexpected, {report.DriftContents} of {report.Contents:N0} counts off");

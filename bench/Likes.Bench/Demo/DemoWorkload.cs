@@ -66,7 +66,8 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
             burstStarted = true;
             burst = await new HotBurst(traffic, redis, keys).RunAsync(celebrity, traffic.FirstUser, options.BurstLikes, options.BurstClients, ct, quiet: true);
             scrolled = await scrolling;
-            line.Finish($"  {scrolled.Elapsed.TotalSeconds,5:F1} s  done: {reads.Ok:N0} feed reads, {traffic.AcceptedOrder.Count:N0} likes and unlikes accepted");
+            line.Finish($"  {scrolled.Elapsed.TotalSeconds,5:F1} s  done: {reads.Ok:N0} feed reads, {traffic.AcceptedOrder.Count:N0} likes and unlikes accepted "
+                + $"({traffic.AcceptedOrder.Count - burst.Likes:N0} while scrolling, {burst.Likes:N0} in the burst)");
         }
 
         return await new DemoSummary(env, redis, keys).WriteAsync(new DemoOutcome(options, traffic, celebrity, scrolled.Elapsed, reads, writes, burst), ct);

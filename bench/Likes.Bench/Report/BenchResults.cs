@@ -89,7 +89,9 @@ public sealed record IngestResult(
     IReadOnlyList<RunResult> Runs,
     double RatioVsSyncPg = 0);
 
-/// <remarks>A count that never became exact within the scenario's wait has null seconds.</remarks>
+/// <remarks>A count that never became exact within the scenario's wait has null seconds. <c>incrby_calls</c> is the
+/// persister's counter writes (all contents) during the burst; <c>redis_counter_writes</c> the writes Redis saw to the hot
+/// content's counter, at most <c>most_counter_writes_in_a_second</c> in any second.</remarks>
 public sealed record HotBurstResult(
     long Likes,
     double IncrbyCalls,
@@ -104,6 +106,8 @@ public sealed record HotBurstResult(
     int Clients,
     double P50Ms,
     double P99Ms,
+    int RedisCounterWrites,
+    int MostCounterWritesInASecond,
     double RatioVsSyncPg = 0,
     double P99ShareOfSyncPg = 0);
 

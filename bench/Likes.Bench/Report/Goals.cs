@@ -28,7 +28,7 @@ public static class Goals
                 f => $"likes_per_incrby {f.LikesPerIncrby:F1}, seconds_to_exact {f.SecondsToExact?.ToString("F2", CultureInfo.InvariantCulture) ?? "never (not exact in time)"}",
                 f => $"{f.Likes:N0} likes arrived at {f.LikesPerSecond:N0}/s through the edge; the persister committed {f.PersisterTransactions:N0} transactions "
                     + $"meanwhile; a content's counter is written at most once per Persister:CounterWriteInterval (100 ms), so likes per write = arrival rate x 0.1 s "
-                    + $"({f.IncrbyCalls / Math.Max(0.001, f.BurstSeconds):F1} writes/s seen)"),
+                    + $"(Redis saw {f.RedisCounterWrites:N0} writes of the hot counter, at most {f.MostCounterWritesInASecond} in a second)"),
             Judge("peer: hot burst", "hot_burst.ratio_vs_sync_pg >= 5 and p99 <= 1/5 of the peer's", r.PeerSyncPg is null ? null : r.HotBurst,
                 f => f.RatioVsSyncPg >= 5 && f.P99ShareOfSyncPg <= 0.2,
                 f => $"ratio_vs_sync_pg {f.RatioVsSyncPg:F2} ({f.LikesPerSecond:N0} vs {r.PeerSyncPg!.BurstAcceptedPerS:N0} likes/s on one content), p99 {f.P99Ms:F1} vs {r.PeerSyncPg.BurstP99Ms:F1} ms",

@@ -72,7 +72,9 @@ public static class ResultMapping
         f.Burst.CountChanges,
         f.Burst.Load.Clients,
         Round(f.Burst.Load.Latency.P50),
-        Round(f.Burst.Load.Latency.P99));
+        Round(f.Burst.Load.Latency.P99),
+        f.Burst.CounterWrites,
+        f.Burst.MostCounterWritesInASecond);
 
     public static PeerSyncPgResult ToResult(this PeerFigures f) => new(
         Round(f.Burst.PerSecond),
