@@ -40,6 +40,8 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
 
         AnsiConsole.MarkupLine($"[bold]Likes demo[/]: {options.Users:N0} users scroll {options.Contents:N0} contents (Zipf) for {options.Duration.TotalSeconds:F0} s "
             + $"through {env.Edge}; {options.WriteShare:P0} of page views end in a like or unlike; at {options.Duration.TotalSeconds / 2:F0} s a celebrity posts.");
+        var warmed = await ActiveUsers.WarmAsync(env, redis, keys, traffic.FirstUser, options.Users, ct);
+        AnsiConsole.MarkupLine($"  {options.Users:N0} active users: their timelines built from PostgreSQL by the reheater in {warmed.TotalSeconds:F1} s");
         BurstFigures burst;
         LoadResult scrolled;
         await using (var watch = FleetWatch.Start(fleet, stream))
