@@ -55,6 +55,10 @@ public static class EdgeRegistration
         services.AddSingleton<IdempotencyKeys>();
         services.AddSingleton<LikePublisher>();
         services.AddSingleton<DeletedContents>();
+        services.AddSingleton<SyncPostgresWrites>();
+        services.AddSingleton<ILikeWrites>(sp => sp.GetRequiredService<IOptions<EdgeOptions>>().Value.WritePath == WritePath.Postgres
+            ? sp.GetRequiredService<SyncPostgresWrites>()
+            : sp.GetRequiredService<LikePublisher>());
         services.AddReads();
         services.AddEdgeOpenApi();
         return builder;

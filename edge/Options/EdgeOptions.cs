@@ -1,12 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using Likes.Edge.Reads;
+using Likes.Edge.Writes;
 using Likes.Shared.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Likes.Edge.Options;
 
 /// <summary>The edge's own settings (section <c>Edge</c>); the stores' settings live in their own sections.</summary>
-public sealed class EdgeOptions : ISectionOptions
+public sealed class EdgeOptions : ISectionOptions, IValidatableObject
 {
     public static string SectionName => "Edge";
 
@@ -50,6 +51,10 @@ public sealed class EdgeOptions : ISectionOptions
     [EnumDataType(typeof(ReadSource))]
     public ReadSource ReadSource { get; set; } = ReadSource.Redis;
 
+    /// <summary>What makes a write durable: <c>stream</c> (the design) or <c>postgres</c> (synchronous PostgreSQL, the benchmarks' peer baseline; needs ReadSource postgres).</summary>
+    [EnumDataType(typeof(WritePath))]
+    public WritePath WritePath { get; set; } = WritePath.Stream;
+
     /// <summary>How long a counter hash the edge creates for ghosts (<c>"0:0"</c>, contents nobody liked) lives; a real count written in it keeps it for good, and replaces its ghost at once.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan GhostTtl { get; set; } = TimeSpan.FromSeconds(30);
@@ -69,4 +74,13 @@ public sealed class EdgeOptions : ISectionOptions
     /// <summary>A page's Redis reads taking longer than this count as Redis unavailable: the page is answered from PostgreSQL.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:30")]
     public TimeSpan RedisReadTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // Writes that bypass the stream never reach Redis: reading Redis would answer stale facts.
+        if (WritePath == WritePath.Postgres && ReadSource != ReadSource.Postgres)
+        {
+            yield return new ValidationResult("Edge:WritePath postgres needs Edge:ReadSource postgres: its writes never reach Redis", [nameof(WritePath), nameof(ReadSource)]);
+        }
+    }
 }

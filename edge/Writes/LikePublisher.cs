@@ -23,10 +23,13 @@ public sealed partial class LikePublisher(
     IOptions<EdgeOptions> edge,
     PublishMetrics metrics,
     TimeProvider time,
-    ILogger<LikePublisher> log)
+    ILogger<LikePublisher> log) : ILikeWrites
 {
     private readonly StreamOptions _stream = stream.Value;
     private readonly TimeSpan _timeout = edge.Value.PublishTimeout;
+
+    Task<PublishOutcome> ILikeWrites.WriteAsync(long userId, long contentId, LikeAction action, string? idempotencyKey, CancellationToken requestAborted)
+        => PublishAsync(userId, contentId, action, idempotencyKey, requestAborted);
 
     public async Task<PublishOutcome> PublishAsync(long userId, long contentId, LikeAction action, string? idempotencyKey, CancellationToken requestAborted)
     {

@@ -11,24 +11,24 @@ using Microsoft.OpenApi;
 namespace Likes.Edge.Writes;
 
 /// <summary>
-/// <c>PUT</c> and <c>DELETE /v1/likes/{contentId}</c>: validate, publish, answer 202 once the stream has the event (a like
-/// of a deleted content: 410). And a content's deletion, service to service.
+/// <c>PUT</c> and <c>DELETE /v1/likes/{contentId}</c>: validate, make durable (the stream, or <see cref="WritePath"/>), answer
+/// 202 (a like of a deleted content: 410). And a content's deletion, service to service.
 /// </summary>
 public static class WriteEndpoints
 {
     public static RouteGroupBuilder MapWrites(this RouteGroupBuilder v1)
     {
-        var writes = v1.MapGroup(string.Empty).WithTags(ApiDescription.WritesTag);
-        Write(writes.MapPut("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, LikePublisher publisher, DeletedContents deletions, IOptions<EdgeOptions> edge)
-                => WriteAsync(LikeAction.Like, contentId, http, publisher, deletions, edge.Value)))
+        var endpoints = v1.MapGroup(string.Empty).WithTags(ApiDescription.WritesTag);
+        Write(endpoints.MapPut("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, ILikeWrites writes, DeletedContents deletions, IOptions<EdgeOptions> edge)
+                => WriteAsync(LikeAction.Like, contentId, http, writes, deletions, edge.Value)))
             .ProducesProblem(StatusCodes.Status410Gone)
             .WithName("like")
             .WithSummary("Like a content: 202 once the like event is durably in the stream; liking twice counts once; a deleted content: 410");
-        Write(writes.MapDelete("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, LikePublisher publisher, DeletedContents deletions, IOptions<EdgeOptions> edge)
-                => WriteAsync(LikeAction.Unlike, contentId, http, publisher, deletions, edge.Value)))
+        Write(endpoints.MapDelete("/likes/" + ContentIdRoute.Template, (string contentId, HttpContext http, ILikeWrites writes, DeletedContents deletions, IOptions<EdgeOptions> edge)
+                => WriteAsync(LikeAction.Unlike, contentId, http, writes, deletions, edge.Value)))
             .WithName("unlike")
             .WithSummary("Unlike a content: 202 once the unlike event is durably in the stream; unliking what was never liked is a no-op");
-        writes.MapDelete("/contents/" + ContentIdRoute.Template, DeleteContentAsync)
+        endpoints.MapDelete("/contents/" + ContentIdRoute.Template, DeleteContentAsync)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithName("deleteContent")
@@ -68,7 +68,7 @@ public static class WriteEndpoints
     }
 
     private static async Task<Results<Accepted<LikeAccepted>, ValidationProblem, ProblemHttpResult>> WriteAsync(
-        LikeAction action, string contentId, HttpContext http, LikePublisher publisher, DeletedContents deletions, EdgeOptions edge)
+        LikeAction action, string contentId, HttpContext http, ILikeWrites writes, DeletedContents deletions, EdgeOptions edge)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var validId = ContentIdRoute.TryParse(contentId, out var content, errors);
@@ -83,7 +83,7 @@ public static class WriteEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, detail: $"content {PositiveId.Format(content)} was deleted: it cannot be liked");
         }
 
-        var outcome = await publisher.PublishAsync(http.User.UserId(), content, action, key, http.RequestAborted);
+        var outcome = await writes.WriteAsync(http.User.UserId(), content, action, key, http.RequestAborted);
         if (outcome == PublishOutcome.KeyReused)
         {
             return TypedResults.Problem(

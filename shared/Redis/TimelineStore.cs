@@ -22,11 +22,14 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
     /// Replaces a user's timeline with a snapshot from PostgreSQL covering the stream through <paramref name="covers"/>,
     /// and the user's Bloom filter as <paramref name="filter"/> says (a swap takes the filter this rebuild staged under
     /// <paramref name="staging"/>), in one atomic step. False when the timeline already holds newer events (PostgreSQL
-    /// is behind) or the staged filter is gone.
+    /// is behind) or the staged filter is gone; and, when there is no timeline, when the snapshot does not cover
+    /// <paramref name="coversIfMissing"/> (what an evicted timeline may have held).
     /// </summary>
-    public async Task<bool> ReplaceAsync(long userId, EventPosition covers, TimelineState state, IReadOnlyList<(long ContentId, long LikedAtMs)> newest, FilterChange filter = FilterChange.Drop, string staging = "")
+    public async Task<bool> ReplaceAsync(
+        long userId, EventPosition covers, TimelineState state, IReadOnlyList<(long ContentId, long LikedAtMs)> newest,
+        FilterChange filter = FilterChange.Drop, string staging = "", EventPosition coversIfMissing = default)
     {
-        var args = new RedisValue[5 + newest.Count * 2];
+        var args = new RedisValue[7 + newest.Count * 2];
         args[0] = covers.Epoch;
         args[1] = covers.Sequence;
         args[2] = (int)state;
@@ -37,7 +40,9 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
             FilterChange.Swap => "swap",
             _ => "drop",
         };
-        var i = 5;
+        args[5] = coversIfMissing.Epoch;
+        args[6] = coversIfMissing.Sequence;
+        var i = 7;
         foreach (var (contentId, likedAtMs) in newest)
         {
             args[i++] = contentId;

@@ -10,8 +10,8 @@ public class GoalsTests
     {
         var goals = Goals.Evaluate(Results.All());
 
-        Assert.Equal(["feed_state", "ingest", "hot_burst", "persist", "memory", "exactness"], goals.Select(g => g.Scenario));
-        Assert.Equal([true, false, true, false, false, true], goals.Select(g => g.Met));
+        Assert.Equal(["feed_state", "ingest", "hot_burst", "peer: hot burst", "peer: ingest", "persist", "memory", "exactness"], goals.Select(g => g.Scenario));
+        Assert.Equal([true, false, true, true, true, false, false, true], goals.Select(g => g.Met));
     }
 
     [Fact]
@@ -23,6 +23,17 @@ public class GoalsTests
 
         results.FeedState = results.FeedState with { SystemP99Ms = 5.01 };
         Assert.False(Goals.Evaluate(results).Single(g => g.Scenario == "feed_state").Met);
+    }
+
+    [Fact]
+    public void PeerHotBurst_NeedsFiveTimesTheRate_AndAFifthOfTheP99()
+    {
+        var results = Results.All();
+        results.HotBurst = results.HotBurst! with { RatioVsSyncPg = 5, P99ShareOfSyncPg = 0.2 };
+        Assert.True(Goals.Evaluate(results).Single(g => g.Scenario == "peer: hot burst").Met);
+
+        results.HotBurst = results.HotBurst with { P99ShareOfSyncPg = 0.25 };
+        Assert.False(Goals.Evaluate(results).Single(g => g.Scenario == "peer: hot burst").Met);
     }
 
     [Fact]

@@ -13,6 +13,8 @@ public class ResultsFileTests
         "feed_state.pg_baseline_p99_ms", "feed_state.redis_ceiling_rps", "feed_state.ratio_vs_pg",
         "ingest.accepted_per_s", "ingest.raw_publish_per_s", "ingest.ratio_vs_raw_publish",
         "hot_burst.likes", "hot_burst.incrby_calls", "hot_burst.likes_per_incrby", "hot_burst.seconds_to_exact",
+        "peer_sync_pg.burst_accepted_per_s", "peer_sync_pg.burst_p99_ms", "peer_sync_pg.ingest_accepted_per_s", "peer_sync_pg.ingest_p99_ms",
+        "hot_burst.ratio_vs_sync_pg", "ingest.ratio_vs_sync_pg",
         "persist.rows_per_s", "persist.raw_rows_per_s", "persist.ratio_vs_raw",
         "memory.likes", "memory.naive_bytes", "memory.system_bytes", "memory.saving_pct",
         "exactness.drift_contents", "exactness.lost_likes", "exactness.wrong_answers",

@@ -2,6 +2,7 @@ extern alias aggregator;
 extern alias persister;
 using Likes.Fixtures;
 using Likes.Shared;
+using Likes.Shared.Partitioning;
 using Likes.Shared.Reheating;
 using Xunit;
 using static aggregator::Likes.Aggregator.AggregatorRegistration;
@@ -37,6 +38,33 @@ public sealed class PersisterLagTests(StackFixture stack) : IClassFixture<StackF
         const long user = 12;
         await _stack.SeedAsync(user, Size + 20, 1200);
         await AssertRebuildKeepsTheAggregatorsLikeAsync(user, content: 1290, evictFilter: true);
+    }
+
+    [Fact]
+    public async Task APartialTimeline_WhosePastPostgresHas_IsRebuiltCompleteAtOnce_WhileThePersisterLagsOnOthers()
+    {
+        const long user = 13;
+        var other = Enumerable.Range(1000, 1000).First(u => Partitioner.PartitionOf(u, stack.Stream.Partitions) == Partitioner.PartitionOf(user, stack.Stream.Partitions));
+        var config = _stack.Configuration();
+        var events = new EventPublisher(stack.JetStream, stack.Stream);
+        await using var aggregatorHost = await DaemonHost.StartAsync("aggregator", b => b.AddAggregator(), config);
+        await using (var persisterHost = await DaemonHost.StartAsync("persister", b => b.AddPersister(), config))
+        {
+            await events.PublishAsync(events.Like(user, 1390));
+            await Eventually.UntilAsync(async () => await events.PendingAsync("persister"), n => n == 0, what: "the persister has the user's like");
+        }
+
+        // The persister stops; another user of the same partition likes on. The stream's reach is past PostgreSQL's,
+        // but nothing this user's timeline reflects is.
+        await events.PublishAsync(events.Like(other, 1391));
+        await Eventually.UntilAsync(async () => await events.PendingAsync("aggregator"), n => n == 0, what: "the aggregator applied the other like");
+        Assert.Equal(TimelineState.Partial, await _stack.StateAsync(user));
+
+        var outcome = await _stack.Rebuilder.RebuildAsync(new ReheatRequest(user), CancellationToken.None);
+
+        Assert.Equal(RebuildOutcome.Rebuilt, outcome);
+        Assert.Equal(TimelineState.Complete, await _stack.StateAsync(user));
+        Assert.Equal([1390L], await _stack.TimelineAsync(user));
     }
 
     private async Task AssertRebuildKeepsTheAggregatorsLikeAsync(long user, long content, bool evictFilter = false)

@@ -18,13 +18,13 @@ public sealed partial class CommitGroup : BackgroundService
 {
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly LikeWriter _writer;
-    private readonly CommittedCounters _counters;
+    private readonly PacedCounters _counters;
     private readonly ColdDuplicates _coldDuplicates;
     private readonly PersisterMetrics _metrics;
     private readonly PersisterOptions _options;
     private readonly ILogger<CommitGroup> _logger;
 
-    public CommitGroup(LikeWriter writer, CommittedCounters counters, ColdDuplicates coldDuplicates, PersisterMetrics metrics, IOptions<PersisterOptions> options, ILogger<CommitGroup> logger)
+    public CommitGroup(LikeWriter writer, PacedCounters counters, ColdDuplicates coldDuplicates, PersisterMetrics metrics, IOptions<PersisterOptions> options, ILogger<CommitGroup> logger)
     {
         _writer = writer;
         _counters = counters;
@@ -130,7 +130,8 @@ public sealed partial class CommitGroup : BackgroundService
     {
         await previous;
 
-        // Nothing here may throw, or the batches would never be released.
+        // The counts were read back in the transaction, so a redelivery writes them again. Never a reason to hold
+        // the batch either (the write never throws; a hot content's count may wait for its slot).
         await _counters.WriteAsync(outcome.Counts);
 
         // A hint: a lost one is asked again by the next cold read.

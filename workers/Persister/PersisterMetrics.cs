@@ -8,7 +8,7 @@ public sealed class PersisterMetrics
     private readonly Counter _rows = Metrics.CreateCounter("likes_persister_rows_total", "Rows of likes really changed, by operation (a replay changes none).", "operation");
     private readonly Histogram _transaction = Metrics.CreateHistogram("likes_persister_transaction_seconds", "Time of one group transaction (one round trip).",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 16) });
-    private readonly Counter _counterWrites = Metrics.CreateCounter("likes_persister_counter_writes_total", "Counter writes sent to Redis (one per touched content per batch).");
+    private readonly Counter _counterWrites = Metrics.CreateCounter("likes_persister_counter_writes_total", "Counter writes sent to Redis (one per touched content per group, at most one per content per Persister:CounterWriteInterval).");
     private readonly Counter _countedChanges = Metrics.CreateCounter("likes_persister_counted_changes_total", "Likes and unlikes that moved a count; divided by counter writes, the coalescing factor.");
     private readonly Counter _counterFailures = Metrics.CreateCounter("likes_persister_counter_write_failures_total", "Batches whose counter write to Redis failed after commit (the reconciler repairs them).");
 

@@ -30,6 +30,13 @@ public sealed class PersisterOptions : ISectionOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
     public TimeSpan MinGroupInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// The least time between two writes of one content's counter to Redis: a hot content's key takes at most one
+    /// write per interval however fast it is liked; its count shows up to this much (and a fifth more) after its commit.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:01")]
+    public TimeSpan CounterWriteInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The most events one group transaction takes from the partitions' waiting batches.</summary>
     [Range(1, 100_000)]
     public int MaxGroupEvents { get; set; } = 8000;

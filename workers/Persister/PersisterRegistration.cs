@@ -19,11 +19,14 @@ public static class PersisterRegistration
         builder.Services.AddSingleton<ReheatRequests>();
         builder.Services.AddSingleton<ColdDuplicates>();
         builder.Services.AddSingleton<PersisterMetrics>();
+        builder.Services.AddSingleton<PacedCounters>();
         builder.Services.AddSingleton<CommitGroup>();
         builder.Services.AddSingleton<CommittedCounters>();
         builder.Services.AddSingleton<UserWideWriter>();
         builder.Services.AddSingleton<ContentDeletionWriter>();
-        // Before the consumer loops: hosted services stop in reverse, so the loops' last batches still commit.
+        // Hosted services stop in reverse: the loops, then the commit group, then the counts still waiting.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PacedCounters>());
+        // Before the consumer loops, so the loops' last batches still commit.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CommitGroup>());
         builder.AddEventConsumer<PersistBatchHandler, StreamPositions>(StreamPositions.Worker);
         builder.Services.AddHostedService<ChangeRelay>();

@@ -10,7 +10,7 @@ namespace Likes.Reheater;
 /// How far the aggregator can have applied a partition: to the partition's last event the stream still holds. Every
 /// event it applied is either still in the stream (the persister has not acked it) or gone because both consumers
 /// acked it, and so in PostgreSQL. A snapshot whose position covers that reach therefore holds every like the
-/// aggregator applied: a timeline rebuilt from it can be complete without missing one.
+/// aggregator applied: a timeline rebuilt from it where none is (one evicted) can be complete without missing one.
 /// </summary>
 public sealed class AggregatorReach(INatsJSContext js, IOptions<StreamOptions> stream)
 {
@@ -20,7 +20,4 @@ public sealed class AggregatorReach(INatsJSContext js, IOptions<StreamOptions> s
         var last = await new PartitionStream(js, stream.Value, partition).LastAsync(cancellationToken);
         return new EventPosition(StreamEpoch.Of(info), last?.Sequence ?? 0);
     }
-
-    /// <summary>Whether a snapshot at <paramref name="covers"/> holds everything up to <paramref name="reach"/> (none held: anything does).</summary>
-    public static bool Covered(EventPosition covers, EventPosition reach) => reach.Sequence == 0 || covers >= reach;
 }

@@ -4,6 +4,7 @@ using Likes.Shared.Bloom;
 using Likes.Shared.Configuration;
 using Likes.Shared.Partitioning;
 using Likes.Shared.Reheating;
+using Likes.Shared.Streams;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -13,8 +14,9 @@ namespace Likes.Reheater;
 /// Rebuilds one user's Redis state from PostgreSQL: the timeline (newest N) and, for a heavy user, the Bloom
 /// filter of all their likes. Skipped when the state is already whole (a complete timeline, or a truncated one with a
 /// filter that fits) unless the request is a refresh. A snapshot is installed only once it covers every event the
-/// aggregator can have applied (<see cref="AggregatorReach"/>) and nothing the timeline already holds is newer; until
-/// then it is read again, and after the last attempt the request comes back later. Timeline and filter are written in
+/// timeline reflects (its sentinel: the aggregator applies a partition in order, so every event it applied to the user
+/// is at or below it), or, with no timeline, every event the aggregator can have applied (<see cref="AggregatorReach"/>);
+/// both checked in the replace itself. Until then it is read again, and after the last attempt the request comes back later. Timeline and filter are written in
 /// one atomic step. A filter that still fits is kept (it holds every like: the aggregator adds each new one); a
 /// missing or overfull one is built again, sized for the user's likes now. One rebuild per user at a time across
 /// every replica (a Redis lock) saves work; correctness does not rest on it: each rebuild stages its own filter.
@@ -56,7 +58,7 @@ public sealed class TimelineRebuilder(
             {
                 var started = Stopwatch.GetTimestamp();
                 var snapshot = await source.ReadAsync(userId, timelines.Size, filter == BloomFilterState.Fit ? null : EmptyFilter, cancellationToken);
-                if (AggregatorReach.Covered(snapshot.Covers, aggregator) && await InstallAsync(userId, token, snapshot))
+                if (await InstallAsync(userId, token, snapshot, aggregator))
                 {
                     metrics.Rebuilt(Math.Min(snapshot.Newest.Count, timelines.Size), Stopwatch.GetElapsedTime(started));
                     if (snapshot.Filter is { } swapped)
@@ -79,8 +81,8 @@ public sealed class TimelineRebuilder(
         }
     }
 
-    /// <summary>Writes the snapshot as the user's timeline (and filter); false when the timeline holds newer events.</summary>
-    private async Task<bool> InstallAsync(long userId, string token, TimelineSnapshot snapshot)
+    /// <summary>Writes the snapshot as the user's timeline (and filter); false when it does not cover what it must.</summary>
+    private async Task<bool> InstallAsync(long userId, string token, TimelineSnapshot snapshot, EventPosition aggregator)
     {
         var complete = snapshot.Newest.Count <= timelines.Size;
         var newest = complete ? snapshot.Newest : snapshot.Newest.Take(timelines.Size).ToList();
@@ -90,7 +92,7 @@ public sealed class TimelineRebuilder(
             await filters.StageAsync(userId, token, built.ToBytes(), options.Value.LockTtl);
         }
 
-        return await timelines.ReplaceAsync(userId, snapshot.Covers, complete ? TimelineState.Complete : TimelineState.Truncated, newest, change, token);
+        return await timelines.ReplaceAsync(userId, snapshot.Covers, complete ? TimelineState.Complete : TimelineState.Truncated, newest, change, token, aggregator);
     }
 
     private BloomBitmap EmptyFilter(long likes)

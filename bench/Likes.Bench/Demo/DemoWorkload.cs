@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Likes.Bench.Checks;
 using Likes.Bench.Fleet;
 using Likes.Bench.Load;
 using Likes.Bench.Memory;
@@ -21,6 +22,9 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
 {
     private const int PageSize = 20;
     private static readonly TimeSpan FeedWindow = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ReadWarmup = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan ReadComparison = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan CatchUpWithin = TimeSpan.FromMinutes(5);
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
@@ -40,6 +44,8 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
 
         AnsiConsole.MarkupLine($"[bold]Likes demo[/]: {options.Users:N0} users scroll {options.Contents:N0} contents (Zipf) for {options.Duration.TotalSeconds:F0} s "
             + $"through {env.Edge}; {options.WriteShare:P0} of page views end in a like or unlike; at {options.Duration.TotalSeconds / 2:F0} s a celebrity posts.");
+        var warmed = await ActiveUsers.WarmAsync(env, redis, keys, traffic.FirstUser, options.Users, ct);
+        AnsiConsole.MarkupLine($"  {options.Users:N0} active users: their timelines built from PostgreSQL by the reheater in {warmed.TotalSeconds:F1} s");
         BurstFigures burst;
         LoadResult scrolled;
         await using (var watch = FleetWatch.Start(fleet, stream))
@@ -66,22 +72,32 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
             burstStarted = true;
             burst = await new HotBurst(traffic, redis, keys).RunAsync(celebrity, traffic.FirstUser, options.BurstLikes, options.BurstClients, ct, quiet: true);
             scrolled = await scrolling;
-            line.Finish($"  {scrolled.Elapsed.TotalSeconds,5:F1} s  done: {reads.Ok:N0} feed reads, {traffic.AcceptedOrder.Count:N0} likes and unlikes accepted");
+            line.Finish($"  {scrolled.Elapsed.TotalSeconds,5:F1} s  done: {reads.Ok:N0} feed reads, {traffic.AcceptedOrder.Count:N0} likes and unlikes accepted "
+                + $"({traffic.AcceptedOrder.Count - burst.Likes:N0} while scrolling, {burst.Likes:N0} in the burst)");
         }
 
-        return await new DemoSummary(env, redis, keys).WriteAsync(new DemoOutcome(options, traffic, celebrity, scrolled.Elapsed, reads, writes, burst), ct);
+        // The checks and the read comparison wait for the workers: reads before catch-up would measure lag, and load meanwhile would slow it.
+        var settled = await CatchUp.WaitAsync(env, CatchUpWithin, ct);
+        var (fromRedis, fromPostgres) = await CompareReadsAsync(edge, traffic, ct);
+        return await new DemoSummary(env, redis, keys).WriteAsync(
+            new DemoOutcome(options, traffic, celebrity, scrolled.Elapsed, reads, writes, burst, settled, fromRedis, fromPostgres), ct);
 
-        async Task<int> ScrollAsync(int client, Random random, CancellationToken token)
+        string PagePath(Random random)
         {
-            var user = traffic.UserOf(client, random);
             var page = new HashSet<long>(PageSize);
             while (page.Count < PageSize)
             {
                 page.Add(traffic.PopularContent(random));
             }
 
+            return "/v1/feed-state?ids=" + string.Join(',', page.Select(id => id.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        async Task<int> ScrollAsync(int client, Random random, CancellationToken token)
+        {
+            var user = traffic.UserOf(client, random);
             var readAt = Stopwatch.GetTimestamp();
-            var (status, _) = await edge.GetAsync(user, "/v1/feed-state?ids=" + string.Join(',', page.Select(id => id.ToString(CultureInfo.InvariantCulture))), token);
+            var (status, _) = await edge.GetAsync(user, PagePath(random), token);
             reads.Record(readAt, status);
             Volatile.Read(ref window).Record(readAt, status);
             if (random.NextDouble() < options.WriteShare)
@@ -94,6 +110,20 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
 
             return status;
         }
+
+        // The baseline of the feed promise, in the same run: the scrollers' pages, reads only, through the fleet's edge
+        // and then through an edge of its own reading PostgreSQL alone (Edge:ReadSource postgres) on the same stores.
+        async Task<(RunFigures Redis, RunFigures Postgres)> CompareReadsAsync(EdgeClient fleetEdge, LikeTraffic shape, CancellationToken token)
+        {
+            AnsiConsole.MarkupLine($"  the feed's baseline: the same pages, reads only, {ReadComparison.TotalSeconds:F0} s through this edge, then through an edge reading PostgreSQL alone");
+            await using var postgresOnly = await PrivateEdge.StartOnFleetAsync(env.JwtKey, "postgres");
+            using var baseline = new EdgeClient(postgresOnly.Address, env.JwtKey, options.Clients);
+            ClosedLoop.Request ReadThrough(EdgeClient client) => async (c, random, t) => (await client.GetAsync(shape.UserOf(c, random), PagePath(random), t)).Status;
+            await MeasuredLoop.RunAsync("warm-up: PostgreSQL-only edge", options.Clients, ReadWarmup, ReadThrough(baseline), token, quiet: true);
+            var fromRedis = await MeasuredLoop.RunAsync("feed reads: edge reading Redis", options.Clients, ReadComparison, ReadThrough(fleetEdge), token, quiet: true);
+            var fromPostgres = await MeasuredLoop.RunAsync("feed reads: edge reading PostgreSQL alone", options.Clients, ReadComparison, ReadThrough(baseline), token, quiet: true);
+            return (fromRedis, fromPostgres);
+        }
     }
 }
 
@@ -105,4 +135,7 @@ public sealed record DemoOutcome(
     TimeSpan Elapsed,
     LatencyRecorder Reads,
     LatencyRecorder Writes,
-    BurstFigures Burst);
+    BurstFigures Burst,
+    CatchUpResult Settled,
+    RunFigures ReadsFromRedis,
+    RunFigures ReadsFromPostgres);

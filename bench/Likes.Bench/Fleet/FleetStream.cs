@@ -14,13 +14,15 @@ public sealed class FleetStream : IAsyncDisposable
     public FleetStream(BenchEnvironment env)
     {
         _nats = new NatsConnection(new NatsOpts { Url = env.Nats, Name = "likes-bench-lag" });
-        var stream = new StreamOptions
-        {
-            Name = Environment.GetEnvironmentVariable("LIKES_STREAM") ?? "LIKES",
-            Partitions = int.TryParse(Environment.GetEnvironmentVariable("LIKES_PARTITIONS"), out var p) ? p : 8,
-        };
-        _events = new EventPublisher(new NatsJSContext(_nats), stream);
+        _events = new EventPublisher(new NatsJSContext(_nats), Options());
     }
+
+    /// <summary>The fleet's stream settings, as `./likes up` gives them to the daemons.</summary>
+    public static StreamOptions Options() => new()
+    {
+        Name = Environment.GetEnvironmentVariable("LIKES_STREAM") ?? "LIKES",
+        Partitions = int.TryParse(Environment.GetEnvironmentVariable("LIKES_PARTITIONS"), out var p) ? p : 8,
+    };
 
     /// <summary>Events in the stream the aggregator and the persister have not acked yet.</summary>
     public async Task<(ulong Aggregator, ulong Persister)> LagAsync()

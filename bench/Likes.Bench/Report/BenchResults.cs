@@ -22,6 +22,9 @@ public sealed class BenchResults
 
     public PersistResult? Persist { get; set; }
 
+    /// <summary>The synchronous-PostgreSQL peer design through the same front, same load generator, same run.</summary>
+    public PeerSyncPgResult? PeerSyncPg { get; set; }
+
     public MemoryResult? Memory { get; set; }
 
     public ExactnessResult? Exactness { get; set; }
@@ -83,9 +86,12 @@ public sealed record IngestResult(
     double EdgePublishWaitMs,
     IReadOnlyDictionary<string, double> CpuSeconds,
     IReadOnlyDictionary<string, double> RawPublishCpuSeconds,
-    IReadOnlyList<RunResult> Runs);
+    IReadOnlyList<RunResult> Runs,
+    double RatioVsSyncPg = 0);
 
-/// <remarks>A count that never became exact within the scenario's wait has null seconds.</remarks>
+/// <remarks>A count that never became exact within the scenario's wait has null seconds. <c>incrby_calls</c> is the
+/// persister's counter writes (all contents) during the burst; <c>redis_counter_writes</c> the writes Redis saw to the hot
+/// content's counter, at most <c>most_counter_writes_in_a_second</c> in any second.</remarks>
 public sealed record HotBurstResult(
     long Likes,
     double IncrbyCalls,
@@ -97,7 +103,29 @@ public sealed record HotBurstResult(
     double LikesPerSecond,
     double PersisterTransactions,
     long CountChanges,
-    int Clients);
+    int Clients,
+    double P50Ms,
+    double P99Ms,
+    int RedisCounterWrites,
+    int MostCounterWritesInASecond,
+    double RatioVsSyncPg = 0,
+    double P99ShareOfSyncPg = 0);
+
+/// <param name="BurstCountExact">The burst content's count row equals the likes the peer accepted.</param>
+public sealed record PeerSyncPgResult(
+    double BurstAcceptedPerS,
+    double BurstP50Ms,
+    double BurstP99Ms,
+    long BurstLikes,
+    double IngestAcceptedPerS,
+    double IngestP50Ms,
+    double IngestP99Ms,
+    long IngestAccepted,
+    long Rejected,
+    bool BurstCountExact,
+    double EdgeCpuMsPerLike,
+    IReadOnlyDictionary<string, double> IngestCpuSeconds,
+    IReadOnlyList<RunResult> Runs);
 
 public sealed record PersistResult(
     double RowsPerS,

@@ -27,7 +27,17 @@ public static class Goals
             Judge("hot_burst", "likes_per_incrby >= 100 and seconds_to_exact <= 10", r.HotBurst, f => f.LikesPerIncrby >= 100 && f.SecondsToExact <= 10,
                 f => $"likes_per_incrby {f.LikesPerIncrby:F1}, seconds_to_exact {f.SecondsToExact?.ToString("F2", CultureInfo.InvariantCulture) ?? "never (not exact in time)"}",
                 f => $"{f.Likes:N0} likes arrived at {f.LikesPerSecond:N0}/s through the edge; the persister committed {f.PersisterTransactions:N0} transactions "
-                    + $"meanwhile: likes per write = arrival rate x commit interval ({f.BurstSeconds / Math.Max(1, f.PersisterTransactions) * 1000:F1} ms)"),
+                    + $"meanwhile; a content's counter is written at most once per Persister:CounterWriteInterval (100 ms), so likes per write = arrival rate x 0.1 s "
+                    + $"(Redis saw {f.RedisCounterWrites:N0} writes of the hot counter, at most {f.MostCounterWritesInASecond} in a second)"),
+            Judge("peer: hot burst", "hot_burst.ratio_vs_sync_pg >= 5 and p99 <= 1/5 of the peer's", r.PeerSyncPg is null ? null : r.HotBurst,
+                f => f.RatioVsSyncPg >= 5 && f.P99ShareOfSyncPg <= 0.2,
+                f => $"ratio_vs_sync_pg {f.RatioVsSyncPg:F2} ({f.LikesPerSecond:N0} vs {r.PeerSyncPg!.BurstAcceptedPerS:N0} likes/s on one content), p99 {f.P99Ms:F1} vs {r.PeerSyncPg.BurstP99Ms:F1} ms",
+                f => $"the peer commits every like and waits for the count row's lock: p50 {r.PeerSyncPg!.BurstP50Ms:F1} ms with {f.Clients} clients; "
+                    + $"the system's write is a JetStream publish (p50 {f.P50Ms:F1} ms); peer count exact: {r.PeerSyncPg.BurstCountExact}"),
+            Judge("peer: ingest", "ingest.ratio_vs_sync_pg >= 1.5", r.PeerSyncPg is null ? null : r.Ingest, f => f.RatioVsSyncPg >= 1.5,
+                f => $"ratio_vs_sync_pg {f.RatioVsSyncPg:F2} ({f.AcceptedPerS:N0} applied vs {r.PeerSyncPg!.IngestAcceptedPerS:N0} committed likes/s), p99 {f.EdgeP99Ms:F1} vs {r.PeerSyncPg.IngestP99Ms:F1} ms",
+                f => $"the peer's edge spends {r.PeerSyncPg!.EdgeCpuMsPerLike:F2} ms CPU per like, the system's {f.EdgeCpuMsPerLike:F2}; peer CPU: {Cpu(r.PeerSyncPg.IngestCpuSeconds)} (PostgreSQL's backends are most of the machine's rest); "
+                    + "the system's rate counts until both workers applied every like, the peer's until each commit"),
             Judge("persist", "ratio_vs_raw >= 0.5", r.Persist, f => f.RatioVsRaw >= 0.5,
                 f => $"ratio_vs_raw {f.RatioVsRaw:F2} ({f.RowsPerS:N0} vs {f.RawRowsPerS:N0} rows/s)",
                 f => $"{f.Transactions:N0} group transactions took {f.TransactionSeconds:F1} s, one at a time; CPU seconds over the timed {f.CommittedSeconds - f.MeasuredFromSeconds:F1} s: "

@@ -54,6 +54,17 @@ public sealed class Plots(string directory)
             "seconds since the burst started", "likes");
     }
 
+    /// <summary>The system against the synchronous-PostgreSQL peer: rates and p99s, burst and uniform ingest.</summary>
+    public void Peer(PeerFigures f, IngestResult? ingest, HotBurstResult? burst)
+    {
+        Throughput("peer-throughput.png", "likes accepted per second: the system vs synchronous PostgreSQL, same front and load", "likes / s",
+            [("system: hot burst", burst?.LikesPerSecond ?? 0), ("sync PostgreSQL: hot burst", f.Burst.PerSecond),
+             ("system: uniform ingest", ingest?.AcceptedPerS ?? 0), ("sync PostgreSQL: uniform ingest", f.Ingest.PerSecond)]);
+        Throughput("peer-p99.png", "write latency p99: the system vs synchronous PostgreSQL", "milliseconds",
+            [("system: hot burst", burst?.P99Ms ?? 0), ("sync PostgreSQL: hot burst", f.Burst.Latency.P99),
+             ("system: uniform ingest", ingest?.EdgeP99Ms ?? 0), ("sync PostgreSQL: uniform ingest", f.Ingest.Latency.P99)]);
+    }
+
     public void Persist(PersistFigures f)
         => Throughput("persist-throughput.png", $"persist: {f.Rows:N0}-event backlog drained, rows per second", "rows / s",
             [("persister (system)", f.RowsPerSecond), ("raw batched INSERT (baseline)", f.RawRowsPerSecond)]);

@@ -70,7 +70,45 @@ public static class ResultMapping
         Round(f.Burst.Load.PerSecond),
         f.Transactions,
         f.Burst.CountChanges,
-        f.Burst.Load.Clients);
+        f.Burst.Load.Clients,
+        Round(f.Burst.Load.Latency.P50),
+        Round(f.Burst.Load.Latency.P99),
+        f.Burst.CounterWrites,
+        f.Burst.MostCounterWritesInASecond);
+
+    public static PeerSyncPgResult ToResult(this PeerFigures f) => new(
+        Round(f.Burst.PerSecond),
+        Round(f.Burst.Latency.P50),
+        Round(f.Burst.Latency.P99),
+        f.Burst.Ok,
+        Round(f.Ingest.PerSecond),
+        Round(f.Ingest.Latency.P50),
+        Round(f.Ingest.Latency.P99),
+        f.Ingest.Ok,
+        f.Ingest.Failed + f.Burst.Failed,
+        f.BurstCountExact,
+        CpuMsPer(f.IngestCpuSeconds, "edge", f.Ingest.Ok),
+        f.IngestCpuSeconds,
+        [From(f.Ingest), From(f.Burst)]);
+
+    /// <summary>The system's ingest and burst against the peer's, once both ran.</summary>
+    public static void CompareWithPeer(this BenchResults r)
+    {
+        if (r.PeerSyncPg is not { } peer)
+        {
+            return;
+        }
+
+        if (r.Ingest is { } ingest)
+        {
+            r.Ingest = ingest with { RatioVsSyncPg = Ratio(ingest.AcceptedPerS, peer.IngestAcceptedPerS) };
+        }
+
+        if (r.HotBurst is { } burst)
+        {
+            r.HotBurst = burst with { RatioVsSyncPg = Ratio(burst.LikesPerSecond, peer.BurstAcceptedPerS), P99ShareOfSyncPg = Ratio(burst.P99Ms, peer.BurstP99Ms) };
+        }
+    }
 
     public static PersistResult ToResult(this PersistFigures f, int batchSize) => new(
         Round(f.RowsPerSecond), Round(f.RawRowsPerSecond), Ratio(f.RowsPerSecond, f.RawRowsPerSecond), f.Rows, batchSize,

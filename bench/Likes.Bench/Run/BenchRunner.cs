@@ -59,6 +59,13 @@ public sealed class BenchRunner(BenchEnvironment env, BenchSizes sizes, string r
             _results.HotBurst = burst.ToResult();
             plots.HotBurst(burst);
         });
+        await ScenarioAsync("peer: synchronous PostgreSQL writes", ["peer_sync_pg"], async () =>
+        {
+            var peer = await new PeerScenario(env, sizes.Ingest, sizes.Burst).RunAsync(shared, ct);
+            _results.PeerSyncPg = peer.ToResult();
+            _results.CompareWithPeer();
+            plots.Peer(peer, _results.Ingest, _results.HotBurst);
+        });
         await ScenarioAsync("persist", ["persist"], async () =>
         {
             var persist = await new PersistScenario(sizes.PersistEvents, sizes.PersistBatch, shared).RunAsync(line => Console.WriteLine("  " + line), ct);

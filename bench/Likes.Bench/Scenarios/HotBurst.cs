@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Likes.Bench.Diagnostics;
 using Likes.Bench.Load;
 using Likes.Bench.Workload;
 using Likes.Shared;
@@ -11,8 +12,9 @@ namespace Likes.Bench.Scenarios;
 /// <summary>
 /// A celebrity moment: distinct users like one content through the edge as fast as the clients go. Then
 /// the time from the last accepted like until the count is exact in Redis and in feed-state, and what it
-/// cost in counter writes: the content is new, so its count row's version says how many transactions moved
-/// the count (each followed by one counter write).
+/// cost: the content is new, so its count row's version says how many transactions moved the count, and Redis's
+/// own keyspace notifications say how often its counter was written (the content is alone in its hash).
+/// <paramref name="redis"/> must be an admin connection.
 /// </summary>
 public sealed class HotBurst(LikeTraffic traffic, IConnectionMultiplexer redis, RedisKeys keys)
 {
@@ -23,6 +25,7 @@ public sealed class HotBurst(LikeTraffic traffic, IConnectionMultiplexer redis, 
     {
         var next = -1L;
         var counted = new List<SeriesPoint>();
+        await using var writes = await KeyWrites.WatchAsync(redis, keys.CounterBucket(content));
         var started = Stopwatch.GetTimestamp();
         using var sampling = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var sampler = SampleCounterAsync(content, started, counted, sampling.Token);
@@ -39,7 +42,7 @@ public sealed class HotBurst(LikeTraffic traffic, IConnectionMultiplexer redis, 
         await sampler;
 
         var version = (await CounterAsync(content)).Version;
-        return new BurstFigures(accepted, load, inRedis.Result, inFeed.Result, Math.Max(0, version - 1), counted);
+        return new BurstFigures(accepted, load, inRedis.Result, inFeed.Result, Math.Max(0, version - 1), writes.Count, writes.MostInASecond(), counted);
     }
 
     /// <summary>The counter as Redis holds it, every few milliseconds from the start: the plot's "counted" line.</summary>
@@ -96,6 +99,8 @@ public sealed class HotBurst(LikeTraffic traffic, IConnectionMultiplexer redis, 
 /// <param name="SecondsToExactInRedis">From the last accepted like until the Redis counter equals <paramref name="Likes"/>.</param>
 /// <param name="SecondsToExactInFeedState">Likewise, as a feed-state read through the edge answers it.</param>
 /// <param name="CountChanges">Transactions that moved the content's count (its count row's version - 1).</param>
+/// <param name="CounterWrites">Writes of the content's Redis counter, as Redis saw them.</param>
+/// <param name="MostCounterWritesInASecond">The most of those within any one second.</param>
 /// <param name="Counted">The Redis counter over time (seconds since the burst started, count).</param>
 public sealed record BurstFigures(
     int Likes,
@@ -103,6 +108,8 @@ public sealed record BurstFigures(
     double SecondsToExactInRedis,
     double SecondsToExactInFeedState,
     long CountChanges,
+    int CounterWrites,
+    int MostCounterWritesInASecond,
     IReadOnlyList<SeriesPoint> Counted)
 {
     public double SecondsToExact => Math.Max(SecondsToExactInRedis, SecondsToExactInFeedState);

@@ -4,9 +4,10 @@ using Likes.Shared.Configuration;
 namespace Likes.Bench.Scenarios;
 
 /// <summary>
-/// An edge process of its own (the built Likes.Edge, as `./likes up` runs it) on a private slice of the
-/// servers, on a free port, with one setting of the caller's (the read source). The slice's settings go in
-/// as the LIKES_* variables too, so a .env in the environment cannot point it at the fleet's data.
+/// An edge process of its own (the built Likes.Edge, as `./likes up` runs it) on a free port, with the caller's
+/// read source and write path: on a private slice of the servers (whose settings go in as the LIKES_* variables too,
+/// so a .env in the environment cannot point it at the fleet's data), or on the fleet's own stores (the LIKES_*
+/// variables `./likes` gives this process).
 /// </summary>
 public sealed class PrivateEdge : IAsyncDisposable
 {
@@ -23,14 +24,11 @@ public sealed class PrivateEdge : IAsyncDisposable
 
     public int Pid => _process.Pid;
 
-    public static async Task<PrivateEdge> StartAsync(StackFixture stack, string jwtKey, string readSource)
+    public static Task<PrivateEdge> StartOnFleetAsync(string jwtKey, string readSource) => StartAsync(Settings(jwtKey, readSource, "stream"));
+
+    public static Task<PrivateEdge> StartAsync(StackFixture stack, string jwtKey, string readSource, string writePath = "stream")
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Edge:ReadSource"] = readSource,
-            ["Edge:Jwt:Key"] = jwtKey,
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        var settings = Settings(jwtKey, readSource, writePath);
         foreach (var (key, value) in stack.Configuration())
         {
             settings[key] = value;
@@ -44,6 +42,19 @@ public sealed class PrivateEdge : IAsyncDisposable
             }
         }
 
+        return StartAsync(settings);
+    }
+
+    private static Dictionary<string, string?> Settings(string jwtKey, string readSource, string writePath) => new()
+    {
+        ["Edge:ReadSource"] = readSource,
+        ["Edge:WritePath"] = writePath,
+        ["Edge:Jwt:Key"] = jwtKey,
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    private static async Task<PrivateEdge> StartAsync(Dictionary<string, string?> settings)
+    {
         var port = DaemonProcess.FreePort();
         var edge = new PrivateEdge(DaemonProcess.Start("Likes.Edge", settings, port), new Uri($"http://127.0.0.1:{port}"));
         try
