@@ -3,6 +3,7 @@ using Likes.Shared.Ownership;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NATS.Client.Core;
 using NATS.Client.JetStream;
 
 namespace Likes.Shared.Consuming;
@@ -45,6 +46,17 @@ public sealed class ConsumerHost(
         await using (cancellationToken.Register(_abort.Cancel))
         {
             await base.StopAsync(cancellationToken);
+        }
+
+        // An ack is only queued on the connection when AckAsync returns: a round trip after the loops' last acks means
+        // the server has read them (it reads a connection in order), so the process does not exit with them unsent.
+        try
+        {
+            await js.Connection.PingAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is NatsException or OperationCanceledException or TimeoutException)
+        {
+            // NATS gone or the shutdown time up: those acks are redelivered, as after a crash.
         }
     }
 

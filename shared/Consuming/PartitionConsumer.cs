@@ -170,9 +170,8 @@ public sealed class PartitionConsumer(
     protected override async Task AckAsync(Session session, List<INatsJSMsg<byte[]>> batch, CancellationToken abort)
     {
         EnsureHeld();
-        // Ack-all: the last event acks the batch, and whatever came before it in the partition, all applied now. Double
-        // ack: returns once the server has it, so a daemon stopping right after never exits with the ack unsent.
-        await batch[^1].AckAsync(new AckOpts { DoubleAck = true }, cancellationToken: abort);
+        // Ack-all: the last event acks the batch, and whatever came before it in the partition, all applied now.
+        await batch[^1].AckAsync(cancellationToken: abort);
         session.HeldByPrevious = 0;
     }
 
