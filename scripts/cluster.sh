@@ -265,6 +265,8 @@ pg_standby_start() {
                 _err "pg_basebackup from the primary failed"; _tail_log "$log"; return 1
             }
         fi
+        # Where the primary is comes from likes.conf, rewritten on every start; -R's copy would win over it.
+        _as_pg sed -i '/^primary_conninfo/d' "$d/postgresql.auto.conf"
         _pg_write_conf "$d" "$LIKES_PG_STANDBY_PORT" "$sock" standby || return 1
         if ! _as_pg "$LIKES_PG_BIN/pg_ctl" -D "$d" -l "$log" -w -t 30 start >/dev/null 2>>"$log" </dev/null; then
             _err "the PostgreSQL standby failed to start"; _tail_log "$log"; return 1

@@ -442,6 +442,10 @@ _pg_check_traverse() {
 _pg_write_conf() {
     local d="$1" port="$2" sock="$3" role="${4:-primary}" sync=""
     if cluster_enabled && [[ "$role" == primary ]]; then sync="synchronous_standby_names = 'likes_standby'"; fi
+    # The standby follows the primary on the port it has now (the fault suite picks new ports every run).
+    if [[ "$role" == standby ]]; then
+        sync="primary_conninfo = 'host=$sock port=${LIKES_PG_PORT:-5432} user=postgres application_name=likes_standby'"
+    fi
     # Settings live in likes.conf, included from postgresql.conf and
     # rewritten on every start so env changes (port) take effect.
     _as_pg tee "$d/likes.conf" >/dev/null <<EOF

@@ -15,13 +15,13 @@ public static class RedisAcl
     /// What StackExchange.Redis sends while connecting (HELLO, ECHO, CLIENT SETNAME/ID, INFO, CLUSTER NODES/SLOTS,
     /// the tie-breaker read, the reconfiguration channel) and the health check's PING: allowed, so ACL LOG shows
     /// real refusals only. CONFIG GET is the one probe refused on purpose: it can read other credentials. On a Redis
-    /// Cluster, ASKING follows a slot in migration and READONLY opens a replica's connection: without them a resharding
-    /// or a replica refuses the client.
+    /// Cluster, ASKING follows a slot in migration, READONLY opens a replica's connection and READWRITE turns it back
+    /// when that replica is promoted: without them a resharding or a failover refuses the client.
     /// </summary>
     private static readonly string[] Handshake =
     [
         "resetchannels", "&__Booksleeve_MasterChanged", "%R~__Booksleeve_TieBreak",
-        "-@all", "+hello", "+auth", "+echo", "+ping", "+client|setname", "+client|id", "+info", "+cluster|nodes", "+cluster|slots", "+asking", "+readonly", "+subscribe", "+get",
+        "-@all", "+hello", "+auth", "+echo", "+ping", "+client|setname", "+client|id", "+info", "+cluster|nodes", "+cluster|slots", "+asking", "+readonly", "+readwrite", "+subscribe", "+get",
     ];
 
     /// <summary>A script is sent by hash, and loaded or sent whole when the server does not have it.</summary>

@@ -7,11 +7,14 @@ namespace Likes.Faults.Tests;
 
 /// <summary>
 /// Faults of the production topology (scripts/cluster.sh: three NATS nodes with R3 streams, a Redis Cluster, a
-/// PostgreSQL standby, two of every daemon), checked as the single-node scenarios are.
+/// PostgreSQL standby, two of every daemon), checked as the single-node scenarios are. The load goes through edge-1.
 /// </summary>
 [Collection(PrivateClusterStackCollection.Name)]
 public sealed class ClusterFaultTests(PrivateClusterStack stack, ITestOutputHelper output)
 {
+    /// <summary>Longer than the Redis Cluster's node timeout (scripts/cluster.sh, 5 s): the replica takes over before the master is back.</summary>
+    private static readonly TimeSpan PastFailover = TimeSpan.FromSeconds(10);
+
     [Fact]
     public async Task Kill9TheStreamLeader_UnderLoad_LosesNoAcknowledgedWrite()
     {
@@ -23,8 +26,79 @@ public sealed class ClusterFaultTests(PrivateClusterStack stack, ITestOutputHelp
                 c.Notes.Add($"leader after: {await c.Faults.StreamLeaderAsync()}");
             });
 
-        var run = await ScenarioRun.RunAsync(stack, plan, output);
+        (await ScenarioRun.RunAsync(stack, plan, output)).AssertInvariants();
+    }
 
-        run.AssertInvariants();
+    [FullRunFact]
+    public async Task Kill9AStreamFollower_UnderLoad_LosesNoAcknowledgedWrite()
+    {
+        var plan = new FaultPlan(2, "kill -9 a stream follower", "SIGKILL of a NATS node holding a replica of LIKES under load; restarted",
+            async c =>
+            {
+                var follower = await c.Faults.StreamFollowerAsync();
+                await c.Faults.KillAsync(follower);
+                c.Notes.Add($"killed {follower}");
+            },
+            c => c.Faults.RestartMissingAsync());
+
+        (await ScenarioRun.RunAsync(stack, plan, output)).AssertInvariants();
+    }
+
+    [FullRunFact]
+    public async Task SigstopTheStreamLeaderFor10s_UnderLoad_LosesNoAcknowledgedWrite()
+    {
+        var leader = string.Empty;
+        var plan = new FaultPlan(3, "SIGSTOP the stream leader 10 s", "the NATS node leading LIKES paused 10 s under load (the others elect a leader), then resumed",
+            async c =>
+            {
+                leader = await c.Faults.StreamLeaderAsync();
+                await c.Faults.PauseAsync(leader);
+                c.Notes.Add($"paused {leader}");
+            },
+            c => c.Faults.ResumeAsync(leader))
+        {
+            Hold = TimeSpan.FromSeconds(10),
+        };
+
+        (await ScenarioRun.RunAsync(stack, plan, output)).AssertInvariants();
+    }
+
+    [FullRunFact]
+    public async Task Kill9ARedisMaster_UnderLoad_ItsReplicaTakesOver()
+    {
+        var plan = new FaultPlan(4, "kill -9 a Redis master", "SIGKILL of a Redis Cluster master under load; its replica takes over; the node restarted, rejoins as a replica",
+            async c =>
+            {
+                var master = await c.Faults.RedisMasterAsync();
+                await c.Faults.KillAsync(master);
+                c.Notes.Add($"killed {master}");
+            },
+            c => c.Faults.RestartMissingAsync())
+        {
+            Hold = PastFailover,
+        };
+
+        (await ScenarioRun.RunAsync(stack, plan, output)).AssertInvariants();
+    }
+
+    [FullRunFact]
+    public async Task Kill9OneReplicaOfEachWorker_UnderLoad_TheOtherTakesItsShare()
+    {
+        string[] replicas = ["aggregator-1", "persister-1", "reheater-1", "reconciler-1", "edge-2"];
+        var plan = new FaultPlan(5, "kill -9 one replica of each daemon", "SIGKILL of aggregator-1, persister-1, reheater-1, reconciler-1 and edge-2 at once under load; restarted",
+            async c =>
+            {
+                foreach (var replica in replicas)
+                {
+                    await c.Faults.KillAsync(replica);
+                }
+            },
+            c => c.Faults.RestartMissingAsync())
+        {
+            // Past the lease TTL (6 s): the surviving replicas take the dead ones' partitions before they come back.
+            Hold = PastFailover,
+        };
+
+        (await ScenarioRun.RunAsync(stack, plan, output)).AssertInvariants();
     }
 }

@@ -48,6 +48,21 @@ public sealed class FaultInjector(PrivateStack stack)
         return leader;
     }
 
+    /// <summary>A NATS node that holds a replica of the event stream but does not lead it.</summary>
+    public async Task<string> StreamFollowerAsync()
+    {
+        var leader = await StreamLeaderAsync();
+        return stack.NatsNodes.First(n => n != leader);
+    }
+
+    /// <summary>The process (<c>redis-&lt;port&gt;</c>) of a Redis Cluster master, as the admin's client sees the cluster now.</summary>
+    public async Task<string> RedisMasterAsync()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.Redis);
+        var master = redis.GetServers().First(s => s.IsConnected && !s.IsReplica);
+        return $"redis-{((System.Net.IPEndPoint)master.EndPoint).Port}";
+    }
+
     /// <summary>The process (<c>nats-&lt;i&gt;</c>) of the node leading the event stream, from a node's <c>/jsz</c>.</summary>
     public async Task<string> StreamLeaderAsync()
     {

@@ -187,8 +187,9 @@ public class PrivateStack : IAsyncLifetime
     {
         await StopLeftoversAsync();
         // Fresh servers every run: the stream store and Redis start empty, the database is recreated and migrated;
-        // the logs start empty too (the edge logs every publish here), so they hold this run only.
-        foreach (var dir in new[] { "nats", "redis", "logs" })
+        // the logs start empty too (the edge logs every publish here), so they hold this run only. A cluster's standby
+        // is made again from the primary.
+        foreach (var dir in new[] { "nats", "redis", "logs", "pg-standby" })
         {
             var path = Path.Combine(LocalPath, dir);
             if (Directory.Exists(path))
