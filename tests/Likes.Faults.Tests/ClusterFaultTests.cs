@@ -19,7 +19,7 @@ public sealed class ClusterFaultTests(PrivateClusterStack stack, ITestOutputHelp
     public async Task Kill9TheStreamLeader_UnderLoad_LosesNoAcknowledgedWrite()
     {
         var plan = new FaultPlan(1, "kill -9 the stream leader", "SIGKILL of the NATS node leading LIKES under load; restarted",
-            async c => c.Notes.Add($"killed {await c.Faults.KillStreamLeaderAsync()}"),
+            KillFound(f => f.StreamLeaderAsync()),
             async c =>
             {
                 await c.Faults.RestartMissingAsync();
@@ -33,12 +33,7 @@ public sealed class ClusterFaultTests(PrivateClusterStack stack, ITestOutputHelp
     public async Task Kill9AStreamFollower_UnderLoad_LosesNoAcknowledgedWrite()
     {
         var plan = new FaultPlan(2, "kill -9 a stream follower", "SIGKILL of a NATS node holding a replica of LIKES under load; restarted",
-            async c =>
-            {
-                var follower = await c.Faults.StreamFollowerAsync();
-                await c.Faults.KillAsync(follower);
-                c.Notes.Add($"killed {follower}");
-            },
+            KillFound(f => f.StreamFollowerAsync()),
             c => c.Faults.RestartMissingAsync());
 
         (await ScenarioRun.RunAsync(stack, plan, output)).AssertInvariants();
@@ -67,12 +62,7 @@ public sealed class ClusterFaultTests(PrivateClusterStack stack, ITestOutputHelp
     public async Task Kill9ARedisMaster_UnderLoad_ItsReplicaTakesOver()
     {
         var plan = new FaultPlan(4, "kill -9 a Redis master", "SIGKILL of a Redis Cluster master under load; its replica takes over; the node restarted, rejoins as a replica",
-            async c =>
-            {
-                var master = await c.Faults.RedisMasterAsync();
-                await c.Faults.KillAsync(master);
-                c.Notes.Add($"killed {master}");
-            },
+            KillFound(f => f.RedisMasterAsync()),
             c => c.Faults.RestartMissingAsync())
         {
             Hold = PastFailover,
@@ -101,4 +91,12 @@ public sealed class ClusterFaultTests(PrivateClusterStack stack, ITestOutputHelp
 
         (await ScenarioRun.RunAsync(stack, plan, output)).AssertInvariants();
     }
+
+    /// <summary>SIGKILL of the process <paramref name="find"/> names when the fault comes (who leads changes), noted in the report.</summary>
+    private static Func<FaultContext, Task> KillFound(Func<FaultInjector, Task<string>> find) => async c =>
+    {
+        var process = await find(c.Faults);
+        await c.Faults.KillAsync(process);
+        c.Notes.Add($"killed {process}");
+    };
 }

@@ -37,17 +37,6 @@ public sealed class FaultInjector(PrivateStack stack)
         await Task.WhenAll(redis.GetServers().Where(s => !s.IsReplica).Select(s => s.FlushAllDatabasesAsync()));
     }
 
-    /// <summary>
-    /// SIGKILL of the NATS node that leads the event stream now (as its monitoring port says); returns the node's name.
-    /// The other two elect a new leader among themselves; the stream is R3, so every acknowledged event is on both.
-    /// </summary>
-    public async Task<string> KillStreamLeaderAsync()
-    {
-        var leader = await StreamLeaderAsync();
-        await KillAsync(leader);
-        return leader;
-    }
-
     /// <summary>A NATS node that holds a replica of the event stream but does not lead it.</summary>
     public async Task<string> StreamFollowerAsync()
     {
