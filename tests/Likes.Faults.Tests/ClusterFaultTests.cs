@@ -92,6 +92,19 @@ public sealed class ClusterFaultTests(PrivateClusterStack stack, ITestOutputHelp
         (await ScenarioRun.RunAsync(stack, plan, output)).AssertInvariants();
     }
 
+    [FullRunFact]
+    public async Task WorkersFrom2To3AndBackTo2_UnderLoad_LoseNothingAndReorderNothing()
+    {
+        var plan = new FaultPlan(6, "aggregator and persister 2 → 3 → 2", "a third aggregator and persister started under load (they take partitions by lease), then stopped with SIGTERM (they hand them back)",
+            c => c.Faults.AddThirdWorkerReplicasAsync(),
+            c => c.Faults.RemoveThirdWorkerReplicasAsync())
+        {
+            Hold = PastFailover,
+        };
+
+        (await ScenarioRun.RunAsync(stack, plan, output)).AssertInvariants();
+    }
+
     /// <summary>SIGKILL of the process <paramref name="find"/> names when the fault comes (who leads changes), noted in the report.</summary>
     private static Func<FaultContext, Task> KillFound(Func<FaultInjector, Task<string>> find) => async c =>
     {

@@ -37,6 +37,25 @@ public sealed class FaultInjector(PrivateStack stack)
         await Task.WhenAll(redis.GetServers().Where(s => !s.IsReplica).Select(s => s.FlushAllDatabasesAsync()));
     }
 
+    /// <summary>
+    /// A third replica of the aggregator and of the persister started beside the two (as a scale-up would), each with
+    /// its daemon's credentials; returns once both are ready. They take their share of the partitions by lease.
+    /// </summary>
+    public Task AddThirdWorkerReplicasAsync()
+    {
+        var lists = string.Join(' ', StackPorts.Workers.Select(w =>
+            $"LIKES_{w.ToUpperInvariant()}_PORTS='{string.Join(' ', stack.Ports.ReplicasOf(w).Select(r => stack.Ports.Daemons[r]).Append(stack.Ports.ThirdReplicas[$"{w}-3"]))}'"));
+        return stack.ScriptAsync($"{lists} fleet_start >/dev/null");
+    }
+
+    /// <summary>The third replicas stopped as a scale-down stops a pod (SIGTERM): each hands its partitions back.</summary>
+    public Task RemoveThirdWorkerReplicasAsync() => stack.ScriptAsync("""
+        for n in aggregator-3 persister-3; do
+            if pid_alive "$(_pid_file "$n")"; then _stop_pid "$(_pid_of "$(_pid_file "$n")")" 15; fi
+            rm -f "$(_pid_file "$n")"
+        done
+        """);
+
     /// <summary>A NATS node that holds a replica of the event stream but does not lead it.</summary>
     public async Task<string> StreamFollowerAsync()
     {

@@ -234,13 +234,15 @@ public class PrivateStack : IAsyncLifetime
     private async Task StopLeftoversAsync()
     {
         var redisNodes = Cluster ? Ports.Redis.Select(p => $"redis-{p}") : ["redis"];
-        var paused = Ports.Daemons.Keys.Concat(redisNodes).Concat(NatsNodes).Append("postgres-standby").Select(PidOf).OfType<int>().ToList();
+        var paused = Ports.Daemons.Keys.Concat(Ports.ThirdReplicas.Keys).Concat(redisNodes).Concat(NatsNodes).Append("postgres-standby").Select(PidOf).OfType<int>().ToList();
         if (PostgresPid() is { } postmaster)
         {
             paused.AddRange(Signals.WithDescendants(postmaster));
         }
 
         await Signals.SendAsync(Signals.Continue, paused.Where(Signals.IsAlive));
+        // A scale scenario's third replicas are not in the fleet's list: fleet_stop would leave them.
+        await Signals.SendAsync(Signals.Kill, Ports.ThirdReplicas.Keys.Select(PidOf).OfType<int>().Where(Signals.IsAlive));
         // A NATS store a disk-full scenario left on its own small disk goes back where it was.
         await ScriptAsync("""
             fleet_stop && servers_down >/dev/null
@@ -293,7 +295,14 @@ public sealed class StackPorts
         NatsRoutes = cluster ? [.. Enumerable.Range(0, nodes).Select(_ => Next())] : [];
         Postgres = [.. Enumerable.Range(0, cluster ? 2 : 1).Select(_ => Next())];
         Daemons = PrivateStack.Daemons.SelectMany(ReplicasOf).ToDictionary(d => d, _ => Next());
+        ThirdReplicas = cluster ? Workers.ToDictionary(w => $"{w}-3", _ => Next()) : new Dictionary<string, int>();
     }
+
+    /// <summary>The workers whose partitions are leased: a third replica of each joins and leaves in the scale scenario.</summary>
+    public static IReadOnlyList<string> Workers { get; } = ["aggregator", "persister"];
+
+    /// <summary>In the cluster, ports for <c>aggregator-3</c> and <c>persister-3</c>, started only by a scenario.</summary>
+    public IReadOnlyDictionary<string, int> ThirdReplicas { get; }
 
     public IReadOnlyList<int> Redis { get; }
 
