@@ -115,10 +115,10 @@ credentials_admin_env() {
     redis="$(credential LIKES_ADMIN_REDIS_PASSWORD)"
     if [[ -n "$nats" ]] && nats_requires_auth; then
         printf '%s\n' "LIKES_NATS_USER=likes_admin" "LIKES_NATS_PASSWORD=$nats" \
-            "LIKES_NATS_URL=nats://likes_admin:$nats@127.0.0.1:${LIKES_NATS_PORT:-4222}"
+            "LIKES_NATS_URL=$(client_nats_urls "likes_admin:$nats")"
     fi
     if [[ -n "$redis" ]] && redis_requires_auth; then
-        printf '%s\n' "LIKES_REDIS=127.0.0.1:${LIKES_REDIS_PORT:-6379},user=likes_admin,password=$redis"
+        printf '%s\n' "LIKES_REDIS=$(client_redis_endpoints),user=likes_admin,password=$redis"
     fi
 }
 
@@ -135,10 +135,10 @@ credentials_export_tests() {
     nats="$(credential LIKES_ADMIN_NATS_PASSWORD)"
     redis="$(credential LIKES_ADMIN_REDIS_PASSWORD)"
     if [[ -z "${LIKES_TEST_NATS:-}" && -n "$nats" ]] && nats_requires_auth; then
-        export LIKES_TEST_NATS="nats://likes_admin:$nats@127.0.0.1:${LIKES_NATS_PORT:-4222}"
+        export LIKES_TEST_NATS="$(client_nats_urls "likes_admin:$nats")"
     fi
     if [[ -z "${LIKES_TEST_REDIS:-}" && -n "$redis" ]] && redis_requires_auth; then
-        export LIKES_TEST_REDIS="127.0.0.1:${LIKES_REDIS_PORT:-6379},user=likes_admin,password=$redis"
+        export LIKES_TEST_REDIS="$(client_redis_endpoints),user=likes_admin,password=$redis"
     fi
 }
 

@@ -2,13 +2,28 @@
 # The Likes daemons: build, provision, start, stop, status. Sourced by ./likes after servers.sh.
 
 # name:assembly:port, in start order. Ports: LIKES_<NAME>_PORT (the fault suite runs a second fleet elsewhere).
-LIKES_DAEMONS=(
-    "persister:Likes.Persister:${LIKES_PERSISTER_PORT:-9102}"
-    "aggregator:Likes.Aggregator:${LIKES_AGGREGATOR_PORT:-9101}"
-    "reheater:Likes.Reheater:${LIKES_REHEATER_PORT:-9103}"
-    "reconciler:Likes.Reconciler:${LIKES_RECONCILER_PORT:-9104}"
-    "edge:Likes.Edge:${LIKES_EDGE_PORT:-8080}"
-)
+# In the cluster two of each, <name>-1 and <name>-2, on the ports LIKES_<NAME>_PORTS lists.
+fleet_daemons() {
+    local entry name assembly port ports i
+    for entry in "persister:Likes.Persister:9102:9112 9122" "aggregator:Likes.Aggregator:9101:9111 9121" \
+        "reheater:Likes.Reheater:9103:9113 9123" "reconciler:Likes.Reconciler:9104:9114 9124" "edge:Likes.Edge:8080:8081 8082"; do
+        IFS=: read -r name assembly port ports <<<"$entry"
+        if cluster_enabled; then
+            local var="LIKES_${name^^}_PORTS"
+            i=0
+            for port in ${!var:-$ports}; do
+                i=$((i + 1))
+                echo "$name-$i:$assembly:$port"
+            done
+        else
+            local var="LIKES_${name^^}_PORT"
+            echo "$name:$assembly:${!var:-$port}"
+        fi
+    done
+}
+
+# The daemon a fleet entry runs (edge-2 runs the edge): its credentials and durable consumers are the daemon's.
+_daemon_of() { printf '%s\n' "${1%-[0-9]*}"; }
 
 # The documented local development key (README); a real deployment sets its own from a secret. The local fleet runs
 # as Development, the only environment where the edge takes that key (ASPNETCORE_ENVIRONMENT overrides it).
@@ -20,9 +35,10 @@ export LIKES_JWT_KEY
 # servers on their LIKES_*_PORT. Passed per command, never exported: test hosts must not inherit them.
 _fleet_env() {
     printf '%s\n' \
-        "LIKES_REDIS=${LIKES_REDIS:-127.0.0.1:${LIKES_REDIS_PORT:-6379}}" \
-        "LIKES_NATS_URL=${LIKES_NATS_URL:-nats://127.0.0.1:${LIKES_NATS_PORT:-4222}}" \
-        "LIKES_POSTGRES=${LIKES_POSTGRES:-Host=127.0.0.1;Port=${LIKES_PG_PORT:-5432};Database=likes;Username=likes;Password=likes}"
+        "LIKES_REDIS=${LIKES_REDIS:-$(client_redis_endpoints)}" \
+        "LIKES_NATS_URL=${LIKES_NATS_URL:-$(client_nats_urls)}" \
+        "LIKES_POSTGRES=${LIKES_POSTGRES:-$(client_postgres)}"
+    if cluster_enabled; then echo "LIKES_STREAM_REPLICAS=3"; fi
 }
 
 _dll() { printf '%s/artifacts/bin/%s/release/%s.dll\n' "$(likes_root)" "$1" "$1"; }
@@ -56,7 +72,7 @@ fleet_provision() {
 
 fleet_all_ready() {
     local entry name assembly port
-    for entry in "${LIKES_DAEMONS[@]}"; do
+    for entry in $(fleet_daemons); do
         IFS=: read -r name assembly port <<<"$entry"
         pid_alive "$(_pid_file "$name")" && _daemon_ready "$port" || return 1
     done
@@ -66,7 +82,7 @@ fleet_all_ready() {
 fleet_start() {
     local entry name assembly port pidfile vars own
     mapfile -t vars < <(_fleet_env)
-    for entry in "${LIKES_DAEMONS[@]}"; do
+    for entry in $(fleet_daemons); do
         IFS=: read -r name assembly port <<<"$entry"
         pidfile="$(_pid_file "$name")"
         if pid_alive "$pidfile"; then
@@ -76,14 +92,14 @@ fleet_start() {
             _err "port $port for $name is taken by another process"
             return 1
         fi
-        mapfile -t own < <(credentials_daemon_env "$name")
+        mapfile -t own < <(credentials_daemon_env "$(_daemon_of "$name")")
         env "${vars[@]}" "${own[@]}" ASPNETCORE_ENVIRONMENT="$ASPNETCORE_ENVIRONMENT" \
             nohup dotnet "$(_dll "$assembly")" --urls "http://127.0.0.1:$port" \
             --contentRoot "$(dirname "$(_dll "$assembly")")" \
             >>"$(_log_file "$name")" 2>&1 </dev/null &
         echo $! >"$pidfile"
     done
-    for entry in "${LIKES_DAEMONS[@]}"; do
+    for entry in $(fleet_daemons); do
         IFS=: read -r name assembly port <<<"$entry"
         if ! wait_for "$name on :$port" 60 _daemon_ready "$port"; then
             _tail_log "$(_log_file "$name")"
@@ -95,7 +111,7 @@ fleet_start() {
 
 fleet_stop() {
     local entry name assembly port
-    for entry in "${LIKES_DAEMONS[@]}"; do
+    for entry in $(fleet_daemons); do
         IFS=: read -r name assembly port <<<"$entry"
         if pid_alive "$(_pid_file "$name")"; then
             _stop_pid "$(_pid_of "$(_pid_file "$name")")" 15
@@ -106,7 +122,7 @@ fleet_stop() {
 
 fleet_status() {
     local entry name assembly port state
-    for entry in "${LIKES_DAEMONS[@]}"; do
+    for entry in $(fleet_daemons); do
         IFS=: read -r name assembly port <<<"$entry"
         state="not-ready"
         if pid_alive "$(_pid_file "$name")" && _daemon_ready "$port"; then state="ready"; fi

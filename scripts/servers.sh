@@ -30,6 +30,9 @@ LIKES_PG_BIN="${LIKES_PG_BIN:-/usr/lib/postgresql/15/bin}"
 # The credentials of each daemon on each server (LIKES_LOCAL_AUTH): wherever the servers are started, so are they.
 # shellcheck source=scripts/credentials.sh
 source "$(dirname "${BASH_SOURCE[0]}")/credentials.sh"
+# The production topology on loopback (LIKES_CLUSTER=on, `./likes up --cluster`).
+# shellcheck source=scripts/cluster.sh
+source "$(dirname "${BASH_SOURCE[0]}")/cluster.sh"
 
 # ---------------------------------------------------------------- layout ----
 
@@ -434,8 +437,15 @@ _pg_check_traverse() {
     return 1
 }
 
+# _pg_write_conf <dir> <port> <socket dir> [primary|standby]: in the cluster the primary commits only once its
+# standby has the WAL (synchronous); the standby has no standby of its own, so that once promoted it never waits.
 _pg_write_conf() {
-    local d="$1" port="$2" sock="$3"
+    local d="$1" port="$2" sock="$3" role="${4:-primary}" sync=""
+    if cluster_enabled && [[ "$role" == primary ]]; then sync="synchronous_standby_names = 'likes_standby'"; fi
+    # The standby follows the primary on the port it has now (the fault suite picks new ports every run).
+    if [[ "$role" == standby ]]; then
+        sync="primary_conninfo = 'host=$sock port=${LIKES_PG_PORT:-5432} user=postgres application_name=likes_standby'"
+    fi
     # Settings live in likes.conf, included from postgresql.conf and
     # rewritten on every start so env changes (port) take effect.
     _as_pg tee "$d/likes.conf" >/dev/null <<EOF
@@ -447,6 +457,7 @@ shared_buffers = 128MB
 max_connections = 200
 fsync = on
 shared_preload_libraries = 'pg_stat_statements'
+$sync
 EOF
     if ! grep -q "^include_if_exists = 'likes.conf'" "$d/postgresql.conf"; then
         printf "\ninclude_if_exists = 'likes.conf'\n" | _as_pg tee -a "$d/postgresql.conf" >/dev/null
@@ -462,6 +473,7 @@ _pg_write_hba() {
     _as_pg tee "$d/pg_hba.conf" >/dev/null <<EOF
 # Managed by scripts/servers.sh -- rewritten on every start (LIKES_LOCAL_AUTH).
 local   all  all                 trust
+local   replication  all         trust
 host    all  all  127.0.0.1/32   $tcp
 host    all  all  ::1/128        $tcp
 EOF
@@ -483,11 +495,12 @@ _pg_initdb() {
     fi
 }
 
-# psql as postgres: over this cluster's socket (trusted) when there is one, else TCP.
+# psql as postgres: over this cluster's socket (trusted) when there is one, else TCP. Its commits are local: in the
+# cluster the primary is set up before the standby it would otherwise wait for.
 _pg_psql() {
     local port="${LIKES_PG_PORT:-5432}" host=127.0.0.1
     [[ -S "$(_pg_socket_dir)/.s.PGSQL.$port" ]] && host="$(_pg_socket_dir)"
-    PGOPTIONS="-c client_min_messages=warning" "$LIKES_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$host" -p "$port" \
+    PGOPTIONS="-c client_min_messages=warning -c synchronous_commit=local" "$LIKES_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$host" -p "$port" \
         -U postgres "$@" </dev/null
 }
 
@@ -576,20 +589,26 @@ servers_up() {
     LIKES_NATS_SERVER="$(nats_server_bin)"
     export LIKES_NATS_SERVER
     credentials_ensure || return 1
-    redis_start || return 1
-    nats_start || return 1
-    pg_start || return 1
+    if cluster_enabled; then
+        cluster_servers_up || return 1
+    else
+        redis_start || return 1
+        nats_start || return 1
+        pg_start || return 1
+    fi
     credentials_export_tests
 }
 
 # True when all three servers answer (nothing to install or start).
 servers_running() {
+    if cluster_enabled; then cluster_servers_running; return; fi
     command -v redis-cli >/dev/null 2>&1 && _redis_ready && _nats_healthy &&
         [[ -x "$LIKES_PG_BIN/pg_isready" ]] && _pg_ready
 }
 
 # Stops the servers this library started; data in .local/ is kept.
 servers_down() {
+    if cluster_enabled; then cluster_servers_down; return; fi
     local rc=0
     redis_stop || rc=1
     nats_stop || rc=1
@@ -598,6 +617,7 @@ servers_down() {
 }
 
 servers_status() {
+    if cluster_enabled; then cluster_servers_status; return; fi
     local pid ready
     pid="$(_pid_of "$(_pid_file redis)")"
     if _redis_ready; then ready=ready; else ready=not-ready; fi

@@ -30,8 +30,11 @@ public sealed record Identity(string Name, params Store[] Stores)
 
     public static readonly IReadOnlyList<Identity> Daemons = [Edge, Aggregator, Persister, Reheater, Reconciler];
 
+    /// <summary>A Redis replica's login to its master (<c>masteruser</c>/<c>masterauth</c>): the default user is off.</summary>
+    public static readonly Identity Replication = new("replication", Store.Redis);
+
     /// <summary>Every identity that has credentials of its own. PostgreSQL's admin is the schema owner of the connection string (<c>LIKES_POSTGRES</c>).</summary>
-    public static readonly IReadOnlyList<Identity> All = [Admin, .. Daemons];
+    public static readonly IReadOnlyList<Identity> All = [Admin, .. Daemons, Replication];
 
     /// <summary>The user (NATS, Redis) or role (PostgreSQL) name: <c>likes_&lt;name&gt;</c>.</summary>
     public string UserName => $"likes_{Name}";

@@ -14,12 +14,14 @@ public static class RedisAcl
     /// <summary>
     /// What StackExchange.Redis sends while connecting (HELLO, ECHO, CLIENT SETNAME/ID, INFO, CLUSTER NODES/SLOTS,
     /// the tie-breaker read, the reconfiguration channel) and the health check's PING: allowed, so ACL LOG shows
-    /// real refusals only. CONFIG GET is the one probe refused on purpose: it can read other credentials.
+    /// real refusals only. CONFIG GET is the one probe refused on purpose: it can read other credentials. On a Redis
+    /// Cluster, ASKING follows a slot in migration, READONLY opens a replica's connection and READWRITE turns it back
+    /// when that replica is promoted: without them a resharding or a failover refuses the client.
     /// </summary>
     private static readonly string[] Handshake =
     [
         "resetchannels", "&__Booksleeve_MasterChanged", "%R~__Booksleeve_TieBreak",
-        "-@all", "+hello", "+auth", "+echo", "+ping", "+client|setname", "+client|id", "+info", "+cluster|nodes", "+cluster|slots", "+subscribe", "+get",
+        "-@all", "+hello", "+auth", "+echo", "+ping", "+client|setname", "+client|id", "+info", "+cluster|nodes", "+cluster|slots", "+asking", "+readonly", "+readwrite", "+subscribe", "+get",
     ];
 
     /// <summary>A script is sent by hash, and loaded or sent whole when the server does not have it.</summary>
@@ -63,6 +65,8 @@ public static class RedisAcl
             // Reads counters and repairs them only if unchanged; reads sampled timelines and filters, deletes a drifted pair.
             "reconciler" => [$"~{counters}", .. Handshake, .. Scripts, "+hget", "+hset", "+persist",
                 Selector([timelines, filters], ["+zrange", "+get", "+del"])],
+            // A replica's copy of its master: the replication handshake and stream, nothing else, no keys.
+            "replication" => ["-@all", "+psync", "+replconf", "+ping"],
             _ => throw new ArgumentException($"no Redis rules for '{who}'", nameof(who)),
         };
         return ["resetkeys", .. rules];

@@ -55,7 +55,7 @@ public sealed class AccessCommandTests : IDisposable
         var (total, added) = Credentials.Ensure(file);
         var second = Credentials.Read(file);
 
-        Assert.Equal((15, 1), (total, added));
+        Assert.Equal((16, 1), (total, added));
         Assert.Equal(first.Where(p => p.Key != "LIKES_EDGE_NATS_PASSWORD"), second.Where(p => p.Key != "LIKES_EDGE_NATS_PASSWORD"));
         Assert.NotEqual(first["LIKES_EDGE_NATS_PASSWORD"], second["LIKES_EDGE_NATS_PASSWORD"]);
     }

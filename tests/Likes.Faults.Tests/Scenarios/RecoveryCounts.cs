@@ -19,12 +19,15 @@ public sealed partial class RecoveryCounts
 
     private RecoveryCounts(Dictionary<string, double> values) => _values = values;
 
-    /// <summary>The counts of every daemon that answers; <paramref name="workersOnly"/> leaves out the edge (paused, say).</summary>
+    /// <summary>
+    /// The counts of every daemon process that answers, summed over a daemon's replicas; <paramref name="workersOnly"/>
+    /// leaves out the edge (paused, say).
+    /// </summary>
     public static async Task<RecoveryCounts> ReadAsync(PrivateStack stack, bool workersOnly = false)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var daemon in workersOnly ? Workers : Workers.Append("edge"))
+        foreach (var daemon in (workersOnly ? Workers : Workers.Append("edge")).SelectMany(stack.Ports.ReplicasOf))
         {
             string text;
             try
@@ -38,7 +41,8 @@ public sealed partial class RecoveryCounts
 
             foreach (Match m in Counter().Matches(text))
             {
-                values[m.Groups["name"].Value + m.Groups["labels"].Value] = double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture);
+                var series = m.Groups["name"].Value + m.Groups["labels"].Value;
+                values[series] = values.GetValueOrDefault(series) + double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture);
             }
         }
 

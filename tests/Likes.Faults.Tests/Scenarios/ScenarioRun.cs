@@ -150,14 +150,14 @@ public sealed class ScenarioRun
     /// <summary>What the edge logged of the lost pairs' publishes: which stream sequence held each write.</summary>
     private static string PublishesOf(PrivateStack stack, IReadOnlyList<(long User, long Content)> lost)
     {
-        var log = stack.LogOf("edge");
-        if (lost.Count == 0 || !File.Exists(log))
+        var logs = stack.Ports.ReplicasOf("edge").Select(stack.LogOf).Where(File.Exists).ToList();
+        if (lost.Count == 0 || logs.Count == 0)
         {
             return string.Empty;
         }
 
         var marks = lost.Select(p => $"of content {p.Content} for user {p.User} at").ToList();
-        var lines = File.ReadLines(log)
+        var lines = logs.SelectMany(File.ReadLines)
             .Where(line => line.StartsWith('{') && marks.Any(m => line.Contains(m, StringComparison.Ordinal)))
             .Select(TimeAndMessage)
             .Take(MaxPublishLines)

@@ -30,10 +30,75 @@ public sealed class FaultInjector(PrivateStack stack)
     /// <summary>An immediate shutdown: every backend ends at once, no checkpoint; the next start replays the WAL, as after a crash.</summary>
     public Task CrashPostgresAsync() => stack.ScriptAsync("""_as_pg "$LIKES_PG_BIN/pg_ctl" -D "$(_pg_dir)" -m immediate -w -t 30 stop >/dev/null""");
 
+    /// <summary>Every master emptied (a Redis Cluster's replicas follow their masters).</summary>
     public async Task FlushRedisAsync()
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.Redis + ",allowAdmin=true");
-        await redis.GetServers()[0].FlushAllDatabasesAsync();
+        await Task.WhenAll(redis.GetServers().Where(s => !s.IsReplica).Select(s => s.FlushAllDatabasesAsync()));
+    }
+
+    /// <summary>
+    /// A third replica of the aggregator and of the persister started beside the two (as a scale-up would), each with
+    /// its daemon's credentials; returns once both are ready. They take their share of the partitions by lease.
+    /// </summary>
+    public Task AddThirdWorkerReplicasAsync()
+    {
+        var lists = string.Join(' ', StackPorts.Workers.Select(w =>
+            $"LIKES_{w.ToUpperInvariant()}_PORTS='{string.Join(' ', stack.Ports.ReplicasOf(w).Select(r => stack.Ports.Daemons[r]).Append(stack.Ports.ThirdReplicas[$"{w}-3"]))}'"));
+        return stack.ScriptAsync($"{lists} fleet_start >/dev/null");
+    }
+
+    /// <summary>The third replicas stopped as a scale-down stops a pod (SIGTERM): each hands its partitions back.</summary>
+    public Task RemoveThirdWorkerReplicasAsync() => stack.ScriptAsync("""
+        for n in aggregator-3 persister-3; do
+            if pid_alive "$(_pid_file "$n")"; then _stop_pid "$(_pid_of "$(_pid_file "$n")")" 15; fi
+            rm -f "$(_pid_file "$n")"
+        done
+        """);
+
+    /// <summary>A NATS node that holds a replica of the event stream but does not lead it.</summary>
+    public async Task<string> StreamFollowerAsync()
+    {
+        var leader = await StreamLeaderAsync();
+        return stack.NatsNodes.First(n => n != leader);
+    }
+
+    /// <summary>The process (<c>redis-&lt;port&gt;</c>) of a Redis Cluster master, as the admin's client sees the cluster now.</summary>
+    public async Task<string> RedisMasterAsync()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.Redis);
+        var master = redis.GetServers().First(s => s.IsConnected && !s.IsReplica);
+        return $"redis-{((System.Net.IPEndPoint)master.EndPoint).Port}";
+    }
+
+    /// <summary>The process (<c>nats-&lt;i&gt;</c>) of the node leading the event stream, from a node's <c>/jsz</c>.</summary>
+    public async Task<string> StreamLeaderAsync()
+    {
+        var stream = new Likes.Shared.Configuration.StreamOptions().Name;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        foreach (var monitor in stack.Ports.NatsMonitor)
+        {
+            try
+            {
+                using var jsz = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{monitor}/jsz?streams=true")));
+                var leader = jsz.RootElement.GetProperty("account_details").EnumerateArray()
+                    .SelectMany(a => a.TryGetProperty("stream_detail", out var d) ? d.EnumerateArray() : Enumerable.Empty<System.Text.Json.JsonElement>())
+                    .Where(d => d.GetProperty("name").GetString() == stream)
+                    .Select(d => d.GetProperty("cluster").TryGetProperty("leader", out var l) ? l.GetString() : null)
+                    .FirstOrDefault(l => l is not null);
+                if (leader is not null)
+                {
+                    // Servers are named likes-n<i> (scripts/cluster.sh), their pid files nats-<i>.
+                    return "nats-" + leader["likes-n".Length..];
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // That node is down: ask the next.
+            }
+        }
+
+        throw new InvalidOperationException($"no NATS node names a leader of {stream}");
     }
 
     /// <summary>
@@ -59,14 +124,15 @@ public sealed class FaultInjector(PrivateStack stack)
     public async Task PauseRedisClientsAsync(TimeSpan pause)
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.Redis + ",allowAdmin=true");
-        await redis.GetServers()[0].ExecuteAsync("CLIENT", "PAUSE", ((long)pause.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "ALL");
+        var milliseconds = ((long)pause.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await Task.WhenAll(redis.GetServers().Select(s => s.ExecuteAsync("CLIENT", "PAUSE", milliseconds, "ALL")));
     }
 
     /// <summary>Redis's memory limit, as <c>CONFIG SET maxmemory</c> (eviction as configured: allkeys-lru).</summary>
     public async Task SetRedisMaxMemoryAsync(string limit)
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.Redis + ",allowAdmin=true");
-        await redis.GetServers()[0].ConfigSetAsync("maxmemory", limit);
+        await Task.WhenAll(redis.GetServers().Select(s => s.ConfigSetAsync("maxmemory", limit)));
     }
 
     /// <summary>Deletes the timelines (and filters) of users <paramref name="first"/> … <paramref name="last"/>: an eviction.</summary>

@@ -12,30 +12,37 @@ namespace Likes.Faults.Tests.Stack;
 /// <c>.local/faults/</c>, and the five daemons as real processes, all on free loopback ports chosen at start,
 /// started and stopped by the project's scripts. Faults kill and pause these processes only: the shared
 /// servers and the development fleet are never touched. One stack serves every scenario of a run, one
-/// scenario at a time; each scenario uses user and content ids of its own.
+/// scenario at a time; each scenario uses user and content ids of its own. <see cref="PrivateClusterStack"/> is
+/// the production topology instead (scripts/cluster.sh), under <c>.local/faults-cluster/</c>.
 /// </summary>
-public sealed class PrivateStack : IAsyncLifetime
+public class PrivateStack : IAsyncLifetime
 {
-    public const string LocalDir = ".local/faults";
-
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(3);
 
     private int _scenarios;
 
     public PrivateStack()
+        : this(cluster: false)
     {
+    }
+
+    protected PrivateStack(bool cluster)
+    {
+        Cluster = cluster;
+        LocalDir = cluster ? ".local/faults-cluster" : ".local/faults";
         Root = FindRoot();
-        Ports = new StackPorts();
+        Ports = new StackPorts(cluster);
+        Results = new ScenarioResults(cluster ? "faults-cluster-table" : "faults-table");
         Environment = new Dictionary<string, string>
         {
             ["LIKES_LOCAL_DIR"] = LocalDir,
-            ["LIKES_REDIS_PORT"] = Port(Ports.Redis),
-            ["LIKES_NATS_PORT"] = Port(Ports.Nats),
-            ["LIKES_NATS_MONITOR_PORT"] = Port(Ports.NatsMonitor),
-            ["LIKES_PG_PORT"] = Port(Ports.Postgres),
+            ["LIKES_REDIS_PORT"] = Port(Ports.Redis[0]),
+            ["LIKES_NATS_PORT"] = Port(Ports.Nats[0]),
+            ["LIKES_NATS_MONITOR_PORT"] = Port(Ports.NatsMonitor[0]),
+            ["LIKES_PG_PORT"] = Port(Ports.Postgres[0]),
             // The servers' addresses only: each daemon logs in as its own user (scripts/credentials.sh).
-            ["LIKES_REDIS"] = $"127.0.0.1:{Ports.Redis}",
-            ["LIKES_NATS_URL"] = $"nats://127.0.0.1:{Ports.Nats}",
+            ["LIKES_REDIS"] = RedisEndpoints,
+            ["LIKES_NATS_URL"] = NatsUrls(null),
             ["LIKES_POSTGRES"] = Postgres,
             ["LIKES_JWT_KEY"] = Tokens.DevelopmentKey,
             // The recent reconcile job every two seconds, so that killing the reconciler lands mid-run.
@@ -44,14 +51,39 @@ public sealed class PrivateStack : IAsyncLifetime
             // write can be traced (ScenarioRun prints the lost pairs' publishes).
             ["Logging__LogLevel__Likes"] = "Debug",
         };
-        foreach (var daemon in Daemons)
+        foreach (var daemon in Daemons.Where(Ports.Daemons.ContainsKey))
         {
             Environment[$"LIKES_{daemon.ToUpperInvariant()}_PORT"] = Port(Ports.Daemons[daemon]);
+        }
+
+        if (cluster)
+        {
+            // scripts/cluster.sh reads the lists; LIKES_CLUSTER=on turns it on wherever the scripts are sourced.
+            Environment["LIKES_CLUSTER"] = "on";
+            Environment["LIKES_CLUSTER_LOCAL_DIR"] = LocalDir;
+            Environment["LIKES_NATS_PORTS"] = StackPorts.List(Ports.Nats);
+            Environment["LIKES_NATS_MONITOR_PORTS"] = StackPorts.List(Ports.NatsMonitor);
+            Environment["LIKES_NATS_ROUTE_PORTS"] = StackPorts.List(Ports.NatsRoutes);
+            Environment["LIKES_REDIS_PORTS"] = StackPorts.List(Ports.Redis);
+            Environment["LIKES_CLUSTER_PG_PORT"] = Port(Ports.Postgres[0]);
+            Environment["LIKES_PG_STANDBY_PORT"] = Port(Ports.Postgres[1]);
+            foreach (var daemon in Daemons)
+            {
+                Environment[$"LIKES_{daemon.ToUpperInvariant()}_PORTS"] = string.Join(' ', Ports.ReplicasOf(daemon).Select(r => Port(Ports.Daemons[r])));
+            }
         }
     }
 
     /// <summary>In start order, as scripts/fleet.sh starts them.</summary>
     public static IReadOnlyList<string> Daemons { get; } = ["persister", "aggregator", "reheater", "reconciler", "edge"];
+
+    /// <summary>The production topology: three NATS nodes, a Redis Cluster, a PostgreSQL standby, two of every daemon.</summary>
+    public bool Cluster { get; }
+
+    public string LocalDir { get; }
+
+    /// <summary>The NATS servers' processes, as their pid files name them.</summary>
+    public IReadOnlyList<string> NatsNodes => Cluster ? ["nats-1", "nats-2", "nats-3"] : ["nats"];
 
     public string Root { get; }
 
@@ -61,23 +93,31 @@ public sealed class PrivateStack : IAsyncLifetime
     public Dictionary<string, string> Environment { get; }
 
     /// <summary>The suite's own clients act as the admin, with the password the scripts generated for the stack.</summary>
-    public string Redis => $"127.0.0.1:{Ports.Redis},user=likes_admin,password={AdminPassword("LIKES_ADMIN_REDIS_PASSWORD")}";
+    public string Redis => $"{RedisEndpoints},user=likes_admin,password={AdminPassword("LIKES_ADMIN_REDIS_PASSWORD")}";
 
-    public string Nats => $"nats://likes_admin:{AdminPassword("LIKES_ADMIN_NATS_PASSWORD")}@127.0.0.1:{Ports.Nats}";
+    public string Nats => NatsUrls($"likes_admin:{AdminPassword("LIKES_ADMIN_NATS_PASSWORD")}");
 
-    public string Postgres => $"Host=127.0.0.1;Port={Ports.Postgres};Database=likes;Username=likes;Password=likes";
+    /// <summary>In the cluster both servers, the primary whichever it is now (as the daemons connect).</summary>
+    public string Postgres => Cluster
+        ? $"Host=127.0.0.1:{Ports.Postgres[0]},127.0.0.1:{Ports.Postgres[1]};Target Session Attributes=primary;Database=likes;Username=likes;Password=likes"
+        : $"Host=127.0.0.1;Port={Ports.Postgres[0]};Database=likes;Username=likes;Password=likes";
 
-    public Uri Edge => new($"http://127.0.0.1:{Ports.Daemons["edge"]}");
+    /// <summary>The first edge: the load goes through it.</summary>
+    public Uri Edge => new($"http://127.0.0.1:{Ports.Daemons[Ports.ReplicasOf("edge")[0]]}");
 
     public string LocalPath => Path.Combine(Root, LocalDir);
 
-    /// <summary>A daemon's log (JSON lines), as scripts/fleet.sh writes it.</summary>
-    public string LogOf(string daemon) => Path.Combine(LocalPath, "logs", daemon + ".log");
+    /// <summary>A process's log (JSON lines for a daemon), as the scripts write it.</summary>
+    public string LogOf(string process) => Path.Combine(LocalPath, "logs", process + ".log");
+
+    private string RedisEndpoints => string.Join(',', Ports.Redis.Select(p => $"127.0.0.1:{p}"));
+
+    private string NatsUrls(string? userInfo) => string.Join(',', Ports.Nats.Select(p => $"nats://{(userInfo is null ? string.Empty : userInfo + "@")}127.0.0.1:{p}"));
 
     /// <summary>The stack as the benchmark's load generator and checks address one.</summary>
     public BenchEnvironment Bench => new(Edge, Tokens.DevelopmentKey, Postgres, Redis, "l:", Nats);
 
-    public ScenarioResults Results { get; } = new();
+    public ScenarioResults Results { get; }
 
     /// <summary>A client of the private NATS, for what a test publishes or inspects itself.</summary>
     public NatsConnection ConnectNats() => new(new NatsOpts { Url = Nats, Name = "likes-faults" });
@@ -85,16 +125,22 @@ public sealed class PrivateStack : IAsyncLifetime
     /// <summary>A fresh block of user and content ids for the next scenario.</summary>
     public long NextIdBase() => 1_000_000L * Interlocked.Increment(ref _scenarios);
 
-    /// <summary>Where the servers' refusals stand now: the NATS and PostgreSQL logs' lengths; Redis's ACL LOG is emptied.</summary>
+    /// <summary>Where the servers' refusals stand now: the NATS and PostgreSQL logs' lengths; every Redis node's ACL LOG is emptied.</summary>
     public async Task<RefusalsMark> MarkRefusalsAsync()
     {
         await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis))
         {
-            await redis.GetDatabase().ExecuteAsync("ACL", "LOG", "RESET");
+            foreach (var server in redis.GetServers())
+            {
+                await server.ExecuteAsync("ACL", "LOG", "RESET");
+            }
         }
 
-        return new RefusalsMark(LengthOf(LogOf("nats")), LengthOf(LogOf("postgres")));
+        return new RefusalsMark(ServerLogs.ToDictionary(l => l, l => LengthOf(LogOf(l))));
     }
+
+    /// <summary>The NATS and PostgreSQL logs, where their refusals are written.</summary>
+    private IEnumerable<string> ServerLogs => NatsNodes.Concat(Cluster ? ["postgres", "postgres-standby"] : ["postgres"]);
 
     /// <summary>
     /// What the servers refused since <paramref name="mark"/>: NATS's permission violations, PostgreSQL's permission
@@ -102,15 +148,18 @@ public sealed class PrivateStack : IAsyncLifetime
     /// </summary>
     public async Task<IReadOnlyList<string>> RefusalsSinceAsync(RefusalsMark mark)
     {
-        var refused = LinesSince(LogOf("nats"), mark.Nats).Where(l => l.Contains("Violation", StringComparison.Ordinal)).ToList();
-        refused.AddRange(LinesSince(LogOf("postgres"), mark.Postgres).Where(l => l.Contains("permission denied", StringComparison.Ordinal)));
+        var refused = ServerLogs.SelectMany(l => LinesSince(LogOf(l), mark.Lengths.GetValueOrDefault(l)))
+            .Where(l => l.Contains("Violation", StringComparison.Ordinal) || l.Contains("permission denied", StringComparison.Ordinal)).ToList();
         await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis);
-        foreach (var entry in (StackExchange.Redis.RedisResult[])(await redis.GetDatabase().ExecuteAsync("ACL", "LOG"))!)
+        foreach (var server in redis.GetServers().Where(s => s.IsConnected))
         {
-            var fields = entry.ToDictionary();
-            if (fields["object"].ToString() != "config|get")
+            foreach (var entry in (StackExchange.Redis.RedisResult[])(await server.ExecuteAsync("ACL", "LOG"))!)
             {
-                refused.Add($"redis ACL: {fields["username"]} {fields["reason"]} {fields["object"]}");
+                var fields = entry.ToDictionary();
+                if (fields["object"].ToString() != "config|get")
+                {
+                    refused.Add($"redis {server.EndPoint} ACL: {fields["username"]} {fields["reason"]} {fields["object"]}");
+                }
             }
         }
 
@@ -138,8 +187,9 @@ public sealed class PrivateStack : IAsyncLifetime
     {
         await StopLeftoversAsync();
         // Fresh servers every run: the stream store and Redis start empty, the database is recreated and migrated;
-        // the logs start empty too (the edge logs every publish here), so they hold this run only.
-        foreach (var dir in new[] { "nats", "redis", "logs" })
+        // the logs start empty too (the edge logs every publish here), so they hold this run only. A cluster's standby
+        // is made again from the primary.
+        foreach (var dir in new[] { "nats", "redis", "logs", "pg-standby" })
         {
             var path = Path.Combine(LocalPath, dir);
             if (Directory.Exists(path))
@@ -183,13 +233,16 @@ public sealed class PrivateStack : IAsyncLifetime
     /// <summary>Resumes anything a scenario (or a crashed earlier run) left paused, then stops daemons and servers.</summary>
     private async Task StopLeftoversAsync()
     {
-        var paused = Daemons.Append("redis").Append("nats").Select(PidOf).OfType<int>().ToList();
+        var redisNodes = Cluster ? Ports.Redis.Select(p => $"redis-{p}") : ["redis"];
+        var paused = Ports.Daemons.Keys.Concat(Ports.ThirdReplicas.Keys).Concat(redisNodes).Concat(NatsNodes).Append("postgres-standby").Select(PidOf).OfType<int>().ToList();
         if (PostgresPid() is { } postmaster)
         {
             paused.AddRange(Signals.WithDescendants(postmaster));
         }
 
         await Signals.SendAsync(Signals.Continue, paused.Where(Signals.IsAlive));
+        // A scale scenario's third replicas are not in the fleet's list: fleet_stop would leave them.
+        await Signals.SendAsync(Signals.Kill, Ports.ThirdReplicas.Keys.Select(PidOf).OfType<int>().Where(Signals.IsAlive));
         // A NATS store a disk-full scenario left on its own small disk goes back where it was.
         await ScriptAsync("""
             fleet_stop && servers_down >/dev/null
@@ -219,29 +272,56 @@ public sealed class PrivateStack : IAsyncLifetime
     }
 }
 
-/// <summary>Free loopback ports for the private servers and daemons, chosen once per run, all distinct.</summary>
+/// <summary>
+/// Free loopback ports for the private servers and daemons, chosen once per run, all distinct. In the cluster: three
+/// of each NATS port, six Redis nodes (each with its cluster bus at port + 10000, free too), two PostgreSQL servers and
+/// two of every daemon (<c>edge-1</c>, <c>edge-2</c>, … as scripts/fleet.sh names them).
+/// </summary>
 public sealed class StackPorts
 {
+    private const int RedisBusOffset = 10_000;
+
     private readonly HashSet<int> _taken = [];
 
-    public StackPorts()
+    private readonly bool _cluster;
+
+    public StackPorts(bool cluster)
     {
-        Redis = Next();
-        Nats = Next();
-        NatsMonitor = Next();
-        Postgres = Next();
-        Daemons = PrivateStack.Daemons.ToDictionary(d => d, _ => Next());
+        _cluster = cluster;
+        var nodes = cluster ? 3 : 1;
+        Redis = [.. Enumerable.Range(0, cluster ? 6 : 1).Select(_ => cluster ? NextWithBus() : Next())];
+        Nats = [.. Enumerable.Range(0, nodes).Select(_ => Next())];
+        NatsMonitor = [.. Enumerable.Range(0, nodes).Select(_ => Next())];
+        NatsRoutes = cluster ? [.. Enumerable.Range(0, nodes).Select(_ => Next())] : [];
+        Postgres = [.. Enumerable.Range(0, cluster ? 2 : 1).Select(_ => Next())];
+        Daemons = PrivateStack.Daemons.SelectMany(ReplicasOf).ToDictionary(d => d, _ => Next());
+        ThirdReplicas = cluster ? Workers.ToDictionary(w => $"{w}-3", _ => Next()) : new Dictionary<string, int>();
     }
 
-    public int Redis { get; }
+    /// <summary>The workers whose partitions are leased: a third replica of each joins and leaves in the scale scenario.</summary>
+    public static IReadOnlyList<string> Workers { get; } = ["aggregator", "persister"];
 
-    public int Nats { get; }
+    /// <summary>In the cluster, ports for <c>aggregator-3</c> and <c>persister-3</c>, started only by a scenario.</summary>
+    public IReadOnlyDictionary<string, int> ThirdReplicas { get; }
 
-    public int NatsMonitor { get; }
+    public IReadOnlyList<int> Redis { get; }
 
-    public int Postgres { get; }
+    public IReadOnlyList<int> Nats { get; }
 
+    public IReadOnlyList<int> NatsMonitor { get; }
+
+    public IReadOnlyList<int> NatsRoutes { get; }
+
+    /// <summary>The primary, then (in the cluster) the standby, as started.</summary>
+    public IReadOnlyList<int> Postgres { get; }
+
+    /// <summary>Each daemon process's port, by the name scripts/fleet.sh gives it.</summary>
     public IReadOnlyDictionary<string, int> Daemons { get; }
+
+    /// <summary>The processes of one daemon: itself, or in the cluster its two replicas.</summary>
+    public IReadOnlyList<string> ReplicasOf(string daemon) => _cluster ? [$"{daemon}-1", $"{daemon}-2"] : [daemon];
+
+    public static string List(IEnumerable<int> ports) => string.Join(' ', ports.Select(p => p.ToString(CultureInfo.InvariantCulture)));
 
     private int Next()
     {
@@ -254,13 +334,48 @@ public sealed class StackPorts
             }
         }
     }
+
+    private int NextWithBus()
+    {
+        while (true)
+        {
+            var port = Next();
+            if (port + RedisBusOffset <= ushort.MaxValue && IsFree(port + RedisBusOffset) && _taken.Add(port + RedisBusOffset))
+            {
+                return port;
+            }
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
 }
 
-/// <summary>How long the servers' logs were when a scenario began.</summary>
-public readonly record struct RefusalsMark(long Nats, long Postgres);
+/// <summary>How long each server log was when a scenario began.</summary>
+public readonly record struct RefusalsMark(IReadOnlyDictionary<string, long> Lengths);
 
 [CollectionDefinition(Name)]
 public sealed class PrivateStackCollection : ICollectionFixture<PrivateStack>
 {
     public const string Name = "private stack";
+}
+
+/// <summary>The production topology of scripts/cluster.sh as a private stack.</summary>
+public sealed class PrivateClusterStack() : PrivateStack(cluster: true);
+
+[CollectionDefinition(Name)]
+public sealed class PrivateClusterStackCollection : ICollectionFixture<PrivateClusterStack>
+{
+    public const string Name = "private cluster stack";
 }

@@ -16,7 +16,7 @@ public sealed class ReadinessMonitor(PrivateStack stack, Stopwatch clock)
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
         while (!stop.IsCancellationRequested)
         {
-            var checks = PrivateStack.Daemons.Select(d => ReadyAsync(http, stack.Ports.Daemons[d])).ToList();
+            var checks = stack.Ports.Daemons.Values.Select(port => ReadyAsync(http, port)).ToList();
             if ((await Task.WhenAll(checks)).Any(ready => !ready))
             {
                 Interlocked.Exchange(ref _lastNotReadyTicks, clock.Elapsed.Ticks);
