@@ -1,8 +1,8 @@
 namespace Likes.Shared.Consuming;
 
 /// <summary>
-/// The daemon's name as it appears in durable consumer names, dead-letter subjects and metric names
-/// (<c>likes_{Name}_…</c>). Lower-case letters only.
+/// The daemon's name as it appears in durable consumer names, dead-letter subjects and the <c>worker</c> label of
+/// the consumer metrics. Lower-case letters only.
 /// </summary>
 public sealed record WorkerIdentity(string Name)
 {

@@ -3,23 +3,24 @@ using Prometheus;
 
 namespace Likes.Shared.Ownership;
 
-/// <summary>How a worker replica shares the partitions, named <c>likes_{daemon}_…</c>.</summary>
+/// <summary>How a worker replica shares the partitions: one metric per fact, the worker a label.</summary>
 public sealed class LeaseMetrics
 {
-    private readonly Gauge _held;
-    private readonly Gauge _members;
-    private readonly Counter _claimed;
-    private readonly Counter _lost;
-    private readonly Counter _roundsFailed;
+    private readonly Gauge.Child _held;
+    private readonly Gauge.Child _members;
+    private readonly Counter.Child _claimed;
+    private readonly Counter.Child _lost;
+    private readonly Counter.Child _roundsFailed;
 
     public LeaseMetrics(WorkerIdentity worker)
     {
-        var p = $"likes_{worker.Name}_";
-        _held = Metrics.CreateGauge(p + "partitions_held", "Partitions whose lease this replica holds.");
-        _members = Metrics.CreateGauge(p + "replicas", "Replicas of this worker in the membership this replica last read.");
-        _claimed = Metrics.CreateCounter(p + "leases_claimed_total", "Partition leases this replica claimed (at start, or from a replica that left or stopped renewing).");
-        _lost = Metrics.CreateCounter(p + "leases_lost_total", "Partition leases this replica found taken by another or could not renew (it was paused or cut off past the TTL).");
-        _roundsFailed = Metrics.CreateCounter(p + "lease_rounds_failed_total", "Lease rounds that failed (the stream server unreachable): leases not renewed stop being trusted.");
+        const string w = "worker";
+        var name = worker.Name;
+        _held = Metrics.CreateGauge("likes_partitions_held", "Partitions whose lease this replica holds, by worker.", w).WithLabels(name);
+        _members = Metrics.CreateGauge("likes_worker_replicas", "Replicas of the worker in the membership this replica last read, by worker.", w).WithLabels(name);
+        _claimed = Metrics.CreateCounter("likes_leases_claimed_total", "Partition leases this replica claimed (at start, or from a replica that left or stopped renewing), by worker.", w).WithLabels(name);
+        _lost = Metrics.CreateCounter("likes_leases_lost_total", "Partition leases this replica found taken by another or could not renew (it was paused or cut off past the TTL), by worker.", w).WithLabels(name);
+        _roundsFailed = Metrics.CreateCounter("likes_lease_rounds_failed_total", "Lease rounds that failed (the stream server unreachable): leases not renewed stop being trusted; by worker.", w).WithLabels(name);
     }
 
     public void Held(int partitions, int replicas)

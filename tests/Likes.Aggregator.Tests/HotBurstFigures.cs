@@ -67,8 +67,8 @@ public class HotBurstFigures(StackFixture fixture, ITestOutputHelper output) : I
         var writes = Delta(before, after, "likes_persister_counter_writes_total");
         var changes = Delta(before, after, "likes_persister_counted_changes_total");
         output.WriteLine($"published {Likes} likes in {publishSeconds:F3} s ({Likes / publishSeconds:F0}/s, 256 in flight)");
-        output.WriteLine($"persister: {Delta(before, after, "likes_persister_batch_size_count"):F0} batches, {changes:F0} counted changes, {writes:F0} counter writes = {changes / Math.Max(1, writes):F1} likes per counter write");
-        output.WriteLine($"aggregator: {Delta(before, after, "likes_aggregator_batch_size_count"):F0} batches");
+        output.WriteLine($"persister: {Delta(before, after, "likes_consumer_batch_size_count{worker=\"persister\"}"):F0} batches, {changes:F0} counted changes, {writes:F0} counter writes = {changes / Math.Max(1, writes):F1} likes per counter write");
+        output.WriteLine($"aggregator: {Delta(before, after, "likes_consumer_batch_size_count{worker=\"aggregator\"}"):F0} batches");
         output.WriteLine($"last publish ack -> Redis counter {Likes}: {counterLag.TotalSeconds:F3} s (polled every 25 ms)");
     }
 
@@ -86,7 +86,7 @@ public class HotBurstFigures(StackFixture fixture, ITestOutputHelper output) : I
 
     private static double Value(string text, string metric)
     {
-        var match = Regex.Match(text, $"(?m)^{metric} ([0-9.e+]+)$");
+        var match = Regex.Match(text, $"(?m)^{Regex.Escape(metric)} ([0-9.e+]+)$");
         return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
     }
 }

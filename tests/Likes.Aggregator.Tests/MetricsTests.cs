@@ -9,11 +9,11 @@ public class MetricsTests(StackFixture fixture) : IClassFixture<StackFixture>
 {
     private static readonly string[] Expected =
     [
-        "likes_aggregator_events_applied_total",
-        "likes_aggregator_batch_size",
-        "likes_aggregator_apply_seconds",
-        "likes_aggregator_consumer_pending",
-        "likes_aggregator_oldest_unapplied_age_seconds",
+        "likes_consumer_events_applied_total",
+        "likes_consumer_batch_size",
+        "likes_consumer_apply_seconds",
+        "likes_consumer_pending",
+        "likes_consumer_oldest_unapplied_age_seconds",
         "likes_aggregator_changes_after_collapse_total",
         "likes_aggregator_timeline_changes_total",
     ];
@@ -40,7 +40,7 @@ public class MetricsTests(StackFixture fixture) : IClassFixture<StackFixture>
     /// <summary>The process-wide counter (other tests' hosts add to it too, so only growth is asserted).</summary>
     private static double AppliedLikes(string text)
     {
-        var match = Regex.Match(text, "(?m)^likes_aggregator_events_applied_total\\{action=\"like\"\\} ([0-9.e+]+)$");
+        var match = Regex.Match(text, "(?m)^likes_consumer_events_applied_total\\{worker=\"aggregator\",action=\"like\"\\} ([0-9.e+]+)$");
         return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
     }
 }

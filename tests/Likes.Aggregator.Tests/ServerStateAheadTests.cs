@@ -115,7 +115,7 @@ public sealed partial class ServerStateAheadTests(StackFixture fixture) : IClass
         return (total, total == 0 ? 0 : largest);
     }
 
-    [GeneratedRegex("""^likes_aggregator_batch_size_bucket\{le="([^"]+)"\} (\d+)""", RegexOptions.Multiline)]
+    [GeneratedRegex("""^likes_consumer_batch_size_bucket\{worker="aggregator",le="([^"]+)"\} (\d+)""", RegexOptions.Multiline)]
     private static partial Regex BucketLine();
 
     private sealed record RunningAggregator(DaemonProcess Process, int Port) : IAsyncDisposable

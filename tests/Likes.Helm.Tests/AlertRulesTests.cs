@@ -74,6 +74,14 @@ public sealed partial class AlertRulesTests
         }
     }
 
+    [Fact]
+    public void EveryAlert_IsWrittenOnce_TheDaemonALabelNotACopy()
+    {
+        var copies = Alerts.Rules.GroupBy(r => r.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+
+        Assert.True(copies.Count == 0, $"alerts written more than once: {string.Join(", ", copies)}");
+    }
+
     [Theory]
     [MemberData(nameof(Alerts.NameData), MemberType = typeof(Alerts))]
     public void EveryAlert_ReadsOnlyMetricsTheProcessesExpose(string alert)

@@ -44,7 +44,7 @@ public sealed class FleetFixture : StackFixture
         like.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.For(user));
         (await Client.SendAsync(like)).EnsureSuccessStatusCode();
         await Eventually.UntilAsync(
-            async () => (await ScrapeAsync("persister")).Contains("likes_persister_events_applied_total{action=", StringComparison.Ordinal),
+            async () => (await ScrapeAsync("persister")).Contains("likes_consumer_events_applied_total{worker=\"persister\",action=", StringComparison.Ordinal),
             TimeSpan.FromSeconds(30), "the like applied by the persister");
     }
 

@@ -42,10 +42,8 @@ public sealed class DashboardTests
         string[] expected =
         [
             "http_requests_received_total", "http_request_duration_seconds_bucket", "likes_edge_publish_failures_total", "likes_edge_degraded_reads_total",
-            "likes_aggregator_events_applied_total", "likes_persister_events_applied_total",
-            "likes_aggregator_consumer_pending", "likes_persister_consumer_pending",
-            "likes_aggregator_oldest_unapplied_age_seconds", "likes_persister_oldest_unapplied_age_seconds",
-            "likes_aggregator_dead_lettered_total", "likes_persister_dead_lettered_total",
+            "likes_consumer_events_applied_total", "likes_consumer_pending",
+            "likes_consumer_oldest_unapplied_age_seconds", "likes_consumer_dead_lettered_total",
             "likes_dependency_up", "up", "likes_reheater_requests_total",
             "likes_reconciler_drift_found_total", "likes_reconciler_repaired_total", "likes_reconciler_last_success_timestamp_seconds",
         ];

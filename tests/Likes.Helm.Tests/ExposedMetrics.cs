@@ -19,6 +19,8 @@ public sealed record ExposedMetric(string Name, MetricType Type, string Source, 
 /// </summary>
 public static class ExposedMetrics
 {
+    private const string Workers = "aggregator, persister";
+
     public static readonly IReadOnlyList<ExposedMetric> All =
     [
         // Prometheus, per scrape target.
@@ -42,11 +44,25 @@ public static class ExposedMetrics
         new("likes_reheat_requests_total", MetricType.Counter, "edge, persister, aggregator", "requester"),
         new("likes_edge_bloom_total", MetricType.Counter, "edge", "answer"),
 
-        // The consumers (shared/Consuming/ConsumerMetrics.cs), one set per worker, then each worker's own.
-        .. Consumer("aggregator"),
+        // The consumers (shared/Consuming/ConsumerMetrics.cs) and their partition leases (shared/Ownership/LeaseMetrics.cs):
+        // one metric per fact, the worker a label. Then each worker's own.
+        new("likes_consumer_events_applied_total", MetricType.Counter, Workers, "worker", "action"),
+        new("likes_consumer_batch_size", MetricType.Histogram, Workers, "worker"),
+        new("likes_consumer_apply_seconds", MetricType.Histogram, Workers, "worker"),
+        new("likes_consumer_dead_lettered_total", MetricType.Counter, Workers, "worker", "reason"),
+        new("likes_consumer_apply_failures_total", MetricType.Counter, Workers, "worker", "kind"),
+        new("likes_consumer_pending", MetricType.Gauge, Workers, "worker", "partition"),
+        new("likes_consumer_oldest_unapplied_age_seconds", MetricType.Gauge, Workers, "worker", "partition"),
+        new("likes_consumer_events_recovered_total", MetricType.Counter, Workers, "worker", "path"),
+        new("likes_consumer_stream_rewound_total", MetricType.Counter, Workers, "worker"),
+        new("likes_consumer_fenced_total", MetricType.Counter, Workers, "worker"),
+        new("likes_partitions_held", MetricType.Gauge, Workers, "worker"),
+        new("likes_worker_replicas", MetricType.Gauge, Workers, "worker"),
+        new("likes_leases_claimed_total", MetricType.Counter, Workers, "worker"),
+        new("likes_leases_lost_total", MetricType.Counter, Workers, "worker"),
+        new("likes_lease_rounds_failed_total", MetricType.Counter, Workers, "worker"),
         new("likes_aggregator_changes_after_collapse_total", MetricType.Counter, "aggregator"),
         new("likes_aggregator_timeline_changes_total", MetricType.Counter, "aggregator"),
-        .. Consumer("persister"),
         new("likes_persister_rows_total", MetricType.Counter, "persister", "operation"),
         new("likes_persister_transaction_seconds", MetricType.Histogram, "persister"),
         new("likes_persister_counter_writes_total", MetricType.Counter, "persister"),
@@ -76,17 +92,4 @@ public static class ExposedMetrics
     public static bool Exposes(string series) => All.Any(m =>
         m.Name == series ||
         (m.Type == MetricType.Histogram && (series == m.Name + "_bucket" || series == m.Name + "_sum" || series == m.Name + "_count")));
-
-    private static ExposedMetric[] Consumer(string worker) =>
-    [
-        new($"likes_{worker}_events_applied_total", MetricType.Counter, worker, "action"),
-        new($"likes_{worker}_batch_size", MetricType.Histogram, worker),
-        new($"likes_{worker}_apply_seconds", MetricType.Histogram, worker),
-        new($"likes_{worker}_dead_lettered_total", MetricType.Counter, worker, "reason"),
-        new($"likes_{worker}_apply_failures_total", MetricType.Counter, worker, "kind"),
-        new($"likes_{worker}_consumer_pending", MetricType.Gauge, worker, "partition"),
-        new($"likes_{worker}_oldest_unapplied_age_seconds", MetricType.Gauge, worker, "partition"),
-        new($"likes_{worker}_events_recovered_total", MetricType.Counter, worker, "path"),
-        new($"likes_{worker}_stream_rewound_total", MetricType.Counter, worker),
-    ];
 }

@@ -199,7 +199,7 @@ public sealed partial class RecoveryPathsTests(AuthStack stack)
         return refused;
     }
 
-    [GeneratedRegex("""^likes_(\w+)_events_recovered_total\{path="(\w+)"\} (\S+)""", RegexOptions.Multiline)]
+    [GeneratedRegex("""^likes_consumer_events_recovered_total\{worker="(\w+)",path="(\w+)"\} (\S+)""", RegexOptions.Multiline)]
     private static partial Regex RecoveredLine();
 
     private sealed record RunningWorker(DaemonProcess Process, int Port) : IAsyncDisposable

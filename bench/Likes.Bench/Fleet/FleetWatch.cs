@@ -10,8 +10,8 @@ namespace Likes.Bench.Fleet;
 /// </summary>
 public sealed class FleetWatch : IAsyncDisposable
 {
-    public const string PersisterApplied = "likes_persister_events_applied_total";
-    public const string AggregatorApplied = "likes_aggregator_events_applied_total";
+    /// <summary>Each worker's own process exposes only its own <c>worker</c> series, so the sum over labels is its total.</summary>
+    public const string Applied = "likes_consumer_events_applied_total";
 
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(1);
     private readonly FleetDaemons _fleet;
@@ -54,8 +54,8 @@ public sealed class FleetWatch : IAsyncDisposable
                 var (aggregatorLag, persisterLag) = await _stream.LagAsync();
                 var elapsed = Stopwatch.GetElapsedTime(_started);
                 // The first scrape only sets the baseline: its totals include everything before the watch.
-                var persisterRate = PersisterRate.Sample(persister[PersisterApplied], first ? TimeSpan.Zero : elapsed);
-                var aggregatorRate = AggregatorRate.Sample(aggregator[AggregatorApplied], first ? TimeSpan.Zero : elapsed);
+                var persisterRate = PersisterRate.Sample(persister[Applied], first ? TimeSpan.Zero : elapsed);
+                var aggregatorRate = AggregatorRate.Sample(aggregator[Applied], first ? TimeSpan.Zero : elapsed);
                 if (!first)
                 {
                     PersisterPerSecond = persisterRate;

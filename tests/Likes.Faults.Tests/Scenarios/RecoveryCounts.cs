@@ -53,7 +53,7 @@ public sealed partial class RecoveryCounts
     public string Since(RecoveryCounts before)
     {
         var parts = Workers.Select(w =>
-            $"{w} held {Delta(before, $"likes_{w}_events_recovered_total{{path=\"held\"}}")}, gap {Delta(before, $"likes_{w}_events_recovered_total{{path=\"gap\"}}")}, idle {Delta(before, $"likes_{w}_events_recovered_total{{path=\"idle\"}}")}, rewound {Delta(before, $"likes_{w}_stream_rewound_total")}");
+            $"{w} held {Delta(before, Recovered(w, "held"))}, gap {Delta(before, Recovered(w, "gap"))}, idle {Delta(before, Recovered(w, "idle"))}, rewound {Delta(before, Rewound(w))}");
         return $"events applied from the stream: {string.Join("; ", parts)}; edge writes refused for a reused sequence: {Delta(before, SequenceReused)}";
     }
 
@@ -61,7 +61,11 @@ public sealed partial class RecoveryCounts
     public double SequenceReusedSince(RecoveryCounts before) => Count(before, SequenceReused);
 
     /// <summary>Times a worker found its position above the stream's last sequence (a lost tail) since <paramref name="before"/>.</summary>
-    public double RewoundSince(RecoveryCounts before, string worker) => Count(before, $"likes_{worker}_stream_rewound_total");
+    public double RewoundSince(RecoveryCounts before, string worker) => Count(before, Rewound(worker));
+
+    private static string Recovered(string worker, string path) => $"likes_consumer_events_recovered_total{{worker=\"{worker}\",path=\"{path}\"}}";
+
+    private static string Rewound(string worker) => $"likes_consumer_stream_rewound_total{{worker=\"{worker}\"}}";
 
     private string Delta(RecoveryCounts before, string series) => Count(before, series).ToString("F0", CultureInfo.InvariantCulture);
 
