@@ -56,7 +56,7 @@ public class KillMidStreamTests(StackFixture fixture, ITestOutputHelper output) 
         }
 
         Assert.Equal(lanes * eventsPerLane, published);
-        await new TimelineReader(fixture).AssertHoldsAsync(model);
+        await new TimelineReader(fixture).AssertHoldsAsync(model, within: TimeSpan.FromSeconds(30));
 
         async Task<long> AckedAsync()
         {

@@ -22,7 +22,7 @@ public sealed class StoreRefusalTests(PrivateStack stack, ITestOutputHelper outp
             c => c.Faults.GrantBackAsync())
         {
             Hold = FaultSize.Current.LongHold,
-            ExpectedRefusals = ["permission denied for table likes", "redis ACL: likes_aggregator"],
+            ExpectedRefusals = ["permission denied for table likes", "ACL: likes_aggregator"],
         };
 
         var run = await ScenarioRun.RunAsync(stack, plan, output);
