@@ -62,9 +62,10 @@ public static class RedisAcl
                 "+zrange", "+zadd", "+del", "+exists", "+rename", "+pexpire", "+persist", "+getrange",
                 Selector([staging], ["+set", "+setex", "+setrange"]),
                 Selector([locks], ["+get", "+set", "+del", .. Scripts])],
-            // Reads counters and repairs them only if unchanged; reads sampled timelines and filters, deletes a drifted pair.
+            // Reads counters and repairs them only if unchanged; reads sampled timelines and filters, deletes a drifted pair
+            // (StackExchange.Redis deletes with UNLINK).
             "reconciler" => [$"~{counters}", .. Handshake, .. Scripts, "+hget", "+hset", "+persist",
-                Selector([timelines, filters], ["+zrange", "+get", "+del"])],
+                Selector([timelines, filters], ["+zrange", "+get", "+del", "+unlink"])],
             // A replica's copy of its master: the replication handshake and stream, nothing else, no keys.
             "replication" => ["-@all", "+psync", "+replconf", "+ping"],
             _ => throw new ArgumentException($"no Redis rules for '{who}'", nameof(who)),

@@ -131,6 +131,14 @@ public sealed class LeastPrivilegeFleetTests(AuthStack stack)
 
         reconcile = await DaemonProcess.RunAsync("Likes.Reconciler", ["reconcile", "--full"], Environment(Identity.Reconciler));
         Assert.True(reconcile.ExitCode == 0, reconcile.Output);
+
+        // A timeline holding a like PostgreSQL lacks: the recent run's sample finds it and deletes the timeline.
+        await redis.SortedSetAddAsync(Timeline(Alice), 424_242, 1_764_000_000_000);
+        var reconciler = Environment(Identity.Reconciler);
+        reconciler["Reconciler__Grace"] = "00:00:00.500";
+        var recent = await DaemonProcess.RunAsync("Likes.Reconciler", ["reconcile"], reconciler);
+        Assert.True(recent.ExitCode == 0, recent.Output);
+        Assert.False(await redis.KeyExistsAsync(Timeline(Alice)), "Alice's drifted timeline deleted by the reconciler:\n" + recent.Output);
         await using (var count = stack.Postgres.CreateCommand($"SELECT like_count FROM content_like_counts WHERE content_id = {Content}"))
         {
             Assert.Equal(2L, (long)(await count.ExecuteScalarAsync())!);
