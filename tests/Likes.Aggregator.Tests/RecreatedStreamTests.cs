@@ -33,8 +33,9 @@ public sealed class RecreatedStreamTests(StackFixture fixture) : IClassFixture<S
             await Eventually.UntilAsync(
                 async () => (await timelines.LikesAsync(like.UserId)).Any(l => l.ContentId == like.ContentId),
                 what: $"user {like.UserId}'s new like in the timeline");
+            // The persister claims the new stream's partitions after its consumers are recreated: slow on a loaded machine.
             await Eventually.UntilAsync(
-                () => RowExistsAsync(like.UserId, like.ContentId),
+                () => RowExistsAsync(like.UserId, like.ContentId), TimeSpan.FromSeconds(60),
                 what: $"user {like.UserId}'s new like in PostgreSQL");
         }
     }

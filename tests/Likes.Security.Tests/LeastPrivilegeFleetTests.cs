@@ -103,7 +103,8 @@ public sealed class LeastPrivilegeFleetTests(AuthStack stack)
 
         await using (var rows = stack.Postgres.CreateCommand($"SELECT count(*) FROM likes WHERE user_id = {Carol}"))
         {
-            await Eventually.UntilAsync(async () => (long)(await rows.ExecuteScalarAsync())! == carolsLikes, what: "Carol's likes in PostgreSQL");
+            // A fleet of five processes started for this test: on a loaded machine its first batches take longer than the default wait.
+            await Eventually.UntilAsync(async () => (long)(await rows.ExecuteScalarAsync())! == carolsLikes, TimeSpan.FromSeconds(60), "Carol's likes in PostgreSQL");
         }
 
         await redis.KeyDeleteAsync(Timeline(Carol));
