@@ -51,17 +51,20 @@ public static class RedisAcl
             // Applies batches to timelines and the filters of heavy users, one script per user, and empties the timeline
             // and drops the filter of a user who erased their likes; then how far it applied the partition (read when a
             // partition's loop starts, written only forward by a script).
+            // Every applied batch tears up the user's rebuild ticket (the lock key): its scripts name it beside the timeline.
             "aggregator" => [$"~{timelines}", $"~{filters}", $"~{staging}", .. Handshake, .. Scripts,
                 "+zrange", "+zadd", "+zrem", "+zcard", "+zremrangebyrank", "+bitfield", "+pexpire", "+del",
+                Selector([timelines, filters, staging, locks], ["+del", .. Scripts]),
                 Selector([positions], ["+get", "+set", .. Scripts])],
             // Writes absolute counters, set only if newer; reads where a duplicate like's user timeline starts.
             "persister" => [$"~{counters}", $"%R~{timelines}", .. Handshake, .. Scripts, "+hget", "+hset", "+persist", "+zrange"],
             // Replaces a timeline and its filter whole (the filter written beside it first, then renamed into
-            // place); one rebuild per user at a time under a lock key that expires.
+            // place); one rebuild per user at a time under a lock key that expires, read by the replace as its ticket.
             "reheater" => [$"~{timelines}", $"~{filters}", $"~{staging}", .. Handshake, .. Scripts,
                 "+zrange", "+zadd", "+del", "+exists", "+rename", "+pexpire", "+persist", "+getrange",
                 Selector([staging], ["+set", "+setex", "+setrange"]),
-                Selector([locks], ["+get", "+set", "+del", .. Scripts])],
+                Selector([locks], ["+get", "+set", "+del", .. Scripts]),
+                Selector([timelines, filters, staging, locks], ["+get", .. Scripts])],
             // Reads counters and repairs them only if unchanged; reads sampled timelines and filters, deletes a drifted pair
             // (StackExchange.Redis deletes with UNLINK).
             "reconciler" => [$"~{counters}", .. Handshake, .. Scripts, "+hget", "+hset", "+persist",

@@ -25,7 +25,10 @@ public sealed class RedisKeys(string prefix)
     /// <summary>String <c>epoch:sequence</c>: how far a worker applied a partition of the event stream (<see cref="Streams.EventPosition"/>).</summary>
     public string Applied(string worker, int partition) => $"{prefix}applied:{worker}:{partition}";
 
-    /// <summary>String: the token of the reheater replica rebuilding this user's timeline (expires on its own).</summary>
+    /// <summary>
+    /// String: the token of the reheater replica rebuilding this user's timeline (expires on its own); also the rebuild's
+    /// ticket, which every batch the aggregator applies to the user deletes.
+    /// </summary>
     public string RebuildLock(long userId) => $"{prefix}r{{{userId}}}";
 
     /// <summary>The user's write-rate bucket, shared by every edge replica; in the user's slot, beside their timeline.</summary>

@@ -20,16 +20,18 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
 
     /// <summary>
     /// Replaces a user's timeline with a snapshot from PostgreSQL covering the stream through <paramref name="covers"/>,
-    /// and the user's Bloom filter as <paramref name="filter"/> says (a swap takes the filter this rebuild staged under
-    /// <paramref name="staging"/>), in one atomic step. False when the timeline already holds newer events (PostgreSQL
-    /// is behind) or the staged filter is gone; and, when there is no timeline, when the snapshot does not cover
-    /// <paramref name="coversIfMissing"/> (what an evicted timeline may have held).
+    /// and the user's Bloom filter as <paramref name="filter"/> says, in one atomic step. A rebuild passes its token as
+    /// <paramref name="rebuild"/>: its staged filter (for a swap) and its ticket, the rebuild lock, which every batch the
+    /// aggregator applies to the user tears up. False when the timeline already holds newer events (PostgreSQL is behind)
+    /// or the staged filter is gone; and, when there is no timeline, when the snapshot does not cover
+    /// <paramref name="coversIfMissing"/> (what an evicted timeline may have held) or the ticket was torn up since that
+    /// was measured. Without a token (the aggregator's own replace) the ticket is torn up.
     /// </summary>
     public async Task<bool> ReplaceAsync(
         long userId, EventPosition covers, TimelineState state, IReadOnlyList<(long ContentId, long LikedAtMs)> newest,
-        FilterChange filter = FilterChange.Drop, string staging = "", EventPosition coversIfMissing = default)
+        FilterChange filter = FilterChange.Drop, string rebuild = "", EventPosition coversIfMissing = default)
     {
-        var args = new RedisValue[7 + newest.Count * 2];
+        var args = new RedisValue[8 + newest.Count * 2];
         args[0] = covers.Epoch;
         args[1] = covers.Sequence;
         args[2] = (int)state;
@@ -42,14 +44,15 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
         };
         args[5] = coversIfMissing.Epoch;
         args[6] = coversIfMissing.Sequence;
-        var i = 7;
+        args[7] = rebuild;
+        var i = 8;
         foreach (var (contentId, likedAtMs) in newest)
         {
             args[i++] = contentId;
             args[i++] = likedAtMs;
         }
 
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.TimelineReplace, [keys.Timeline(userId), keys.Bloom(userId), keys.BloomStaging(userId, staging)], args);
+        var result = await redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.TimelineReplace, [keys.Timeline(userId), keys.Bloom(userId), keys.BloomStaging(userId, rebuild), keys.RebuildLock(userId)], args);
         return (long)result >= 0;
     }
 
@@ -88,7 +91,7 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
                 args[i++] = hash.H2;
             }
 
-            calls.Add((changes.Key, db.ScriptEvaluateAsync(RedisScripts.TimelineApply, [keys.Timeline(changes.Key), keys.Bloom(changes.Key)], args)));
+            calls.Add((changes.Key, db.ScriptEvaluateAsync(RedisScripts.TimelineApply, [keys.Timeline(changes.Key), keys.Bloom(changes.Key), keys.RebuildLock(changes.Key)], args)));
         }
 
         await Task.WhenAll(calls.Select(c => c.Call));

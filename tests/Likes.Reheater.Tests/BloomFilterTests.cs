@@ -145,6 +145,7 @@ public class BloomFilterTests(StackFixture stack) : IClassFixture<StackFixture>,
 
         await filters.StageAsync(user, "rebuild-a", full.ToBytes(), TimeSpan.FromSeconds(30));
         await filters.StageAsync(user, "rebuild-b", partial.ToBytes(), TimeSpan.FromSeconds(30));
+        await _stack.Redis.StringSetAsync(_stack.Keys.RebuildLock(user), "rebuild-a");
         Assert.True(await timelines.ReplaceAsync(user, default, TimelineState.Truncated, [(1739, 2), (1738, 1)], FilterChange.Swap, "rebuild-a"));
 
         var installed = await _stack.FilterAsync(user);

@@ -1,5 +1,6 @@
 extern alias aggregator;
 extern alias persister;
+using Dapper;
 using Likes.Fixtures;
 using Likes.Shared;
 using Likes.Shared.Partitioning;
@@ -18,6 +19,8 @@ namespace Likes.Reheater.Tests;
 public sealed class PersisterLagTests(StackFixture stack) : IClassFixture<StackFixture>, IAsyncLifetime
 {
     private const int Size = ReheaterStack.Size;
+
+    private const string WaitingOnTheLikesTable = "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'likes'::regclass";
     private readonly ReheaterStack _stack = new(stack);
 
     public Task InitializeAsync() => _stack.StartAsync();
@@ -65,6 +68,36 @@ public sealed class PersisterLagTests(StackFixture stack) : IClassFixture<StackF
         Assert.Equal(RebuildOutcome.Rebuilt, outcome);
         Assert.Equal(TimelineState.Complete, await _stack.StateAsync(user));
         Assert.Equal([1390L], await _stack.TimelineAsync(user));
+    }
+
+    [Fact]
+    public async Task ATimelineAppliedAndEvictedAgainDuringARebuild_NeverComesBackCompleteWithoutThatLike()
+    {
+        const long user = 14;
+        var other = Enumerable.Range(1000, 1000).First(u => Partitioner.PartitionOf(u, stack.Stream.Partitions) == Partitioner.PartitionOf(user, stack.Stream.Partitions));
+        var config = _stack.Configuration();
+        var events = new EventPublisher(stack.JetStream, stack.Stream);
+        await using var aggregatorHost = await DaemonHost.StartAsync("aggregator", b => b.AddAggregator(), config);
+        await using (var persisterHost = await DaemonHost.StartAsync("persister", b => b.AddPersister(), config))
+        {
+            await events.PublishAsync(events.Like(other, 1490));
+            await Eventually.UntilAsync(async () => await events.PendingAsync("persister"), n => n == 0, what: "the persister has the partition's last event");
+        }
+
+        // PostgreSQL covers the partition: a rebuild of the user's missing timeline may install a complete one. Its
+        // snapshot is held up on the likes table while the aggregator applies the user's like, starting a timeline,
+        // and that timeline is evicted again.
+        await using var blocker = await stack.Postgres.OpenConnectionAsync();
+        await using var tx = await blocker.BeginTransactionAsync();
+        await blocker.ExecuteAsync("LOCK TABLE likes IN ACCESS EXCLUSIVE MODE", transaction: tx);
+        var rebuild = Task.Run(() => _stack.Rebuilder.RebuildAsync(new ReheatRequest(user), CancellationToken.None));
+        await Eventually.UntilAsync(() => blocker.ExecuteScalarAsync<long>(WaitingOnTheLikesTable), n => n > 0, what: "the rebuild's snapshot waits on the likes table");
+        await events.PublishAsync(events.Like(user, 1491));
+        await Eventually.UntilAsync(async () => await events.PendingAsync("aggregator"), n => n == 0, what: "the aggregator applied the user's like");
+        await _stack.Redis.KeyDeleteAsync(_stack.Keys.Timeline(user));
+        await tx.RollbackAsync();
+
+        await AssertTimelineKnowsAsync(user, 1491, await rebuild);
     }
 
     private async Task AssertRebuildKeepsTheAggregatorsLikeAsync(long user, long content, bool evictFilter = false)

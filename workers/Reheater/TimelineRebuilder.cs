@@ -15,8 +15,9 @@ namespace Likes.Reheater;
 /// filter of all their likes. Skipped when the state is already whole (a complete timeline, or a truncated one with a
 /// filter that fits) unless the request is a refresh. A snapshot is installed only once it covers every event the
 /// timeline reflects (its sentinel: the aggregator applies a partition in order, so every event it applied to the user
-/// is at or below it), or, with no timeline, every event the aggregator can have applied (<see cref="AggregatorReach"/>);
-/// both checked in the replace itself. Until then it is read again, and after the last attempt the request comes back later. Timeline and filter are written in
+/// is at or below it), or, with no timeline, every event the aggregator can have applied (<see cref="AggregatorReach"/>,
+/// measured after the rebuild took its ticket, which any later batch of the user tears up); both checked in the
+/// replace itself. Until then it is read again, and after the last attempt the request comes back later. Timeline and filter are written in
 /// one atomic step. A filter that still fits is kept (it holds every like: the aggregator adds each new one); a
 /// missing or overfull one is built again, sized for the user's likes now. One rebuild per user at a time across
 /// every replica (a Redis lock) saves work; correctness does not rest on it: each rebuild stages its own filter.
@@ -46,16 +47,18 @@ public sealed class TimelineRebuilder(
         var db = redis.GetDatabase();
         var lockKey = keys.RebuildLock(userId);
         var token = Guid.NewGuid().ToString("N");
-        if (!await db.StringSetAsync(lockKey, token, options.Value.LockTtl, When.NotExists))
-        {
-            return RebuildOutcome.Busy;
-        }
-
         try
         {
-            var aggregator = await reach.OfAsync(Partitioner.PartitionOf(userId, stream.Value.Partitions), cancellationToken);
             for (var attempt = 1; attempt <= options.Value.BehindAttempts; attempt++)
             {
+                // The ticket first, then the reach: a batch the aggregator applies after the reach is measured tears the
+                // ticket up, so a timeline missing at the replace is installed only if no such batch came.
+                if (!await db.StringSetAsync(lockKey, token, options.Value.LockTtl, When.NotExists) && await db.StringGetAsync(lockKey) != token)
+                {
+                    return RebuildOutcome.Busy;
+                }
+
+                var aggregator = await reach.OfAsync(Partitioner.PartitionOf(userId, stream.Value.Partitions), cancellationToken);
                 var started = Stopwatch.GetTimestamp();
                 var snapshot = await source.ReadAsync(userId, timelines.Size, filter == BloomFilterState.Fit ? null : EmptyFilter, cancellationToken);
                 if (await InstallAsync(userId, token, snapshot, aggregator))

@@ -1,9 +1,10 @@
 -- Applies one user's net changes of a batch to their timeline and Bloom filter, atomically.
--- KEYS[1] timeline, KEYS[2] Bloom filter; ARGV[1] N; ARGV[2] idle ttl ms (0 = none); ARGV[3] the batch's epoch,
+-- KEYS[1] timeline, KEYS[2] Bloom filter, KEYS[3] the user's rebuild ticket; ARGV[1] N; ARGV[2] idle ttl ms (0 = none); ARGV[3] the batch's epoch,
 -- ARGV[4] the stream sequence of its last event; then (content, action, score, h1, h2) per change: 'L' like (keeps an
 -- existing like's time), 'R' re-like (replaces it), 'U' unlike; h1, h2 the content's BloomHash.
 -- A batch at or below the sentinel's position is already reflected (a redelivery, or a rebuild from PostgreSQL that
--- covered it) and is skipped. A missing timeline starts Partial. Each like that adds a member trims the timeline back
+-- covered it) and is skipped. Any other tears up the rebuild ticket: a rebuild begun before it may not install a
+-- timeline where none is (this one may be evicted before it does), since its reach was measured without this batch. A missing timeline starts Partial. Each like that adds a member trims the timeline back
 -- to N at once (so it never outgrows the listpack threshold, docs/redis.md) and turns Complete into Truncated. When
 -- the user has a filter, every added like sets its bits and counts as inserted (an unlike clears nothing: bits are
 -- shared). Returns {members really changed, 1 if the timeline is truncated and its filter missing or overfull}.
@@ -16,6 +17,7 @@ if sentinel then
   if position_le(tonumber(epoch), seq, sentinel.epoch, sentinel.applied) then return {0, 0} end
   state = sentinel.state
 end
+redis.call('DEL', KEYS[3])
 sentinel_put(key, sentinel, epoch, seq, state)
 local header = bloom_header(filter, 'BITFIELD')
 local bits = {}
