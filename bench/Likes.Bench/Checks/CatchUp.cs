@@ -36,7 +36,17 @@ public static class CatchUp
         IReadOnlyList<string> behind = [];
         while (started.Elapsed < timeout)
         {
-            (var last, behind) = await progress.ReadAsync(cancellationToken);
+            ulong last;
+            try
+            {
+                (last, behind) = await progress.ReadAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is NatsException or RedisException or NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                // A store that does not answer one poll (a loaded machine, a server restarting) is not caught up yet.
+                (last, behind) = (0, [$"progress unread: {ex.GetType().Name}: {ex.Message}"]);
+            }
+
             if (behind.Count == 0)
             {
                 if (caughtUp is not { } c || c.LastSequence != last)
