@@ -2,6 +2,7 @@ using Likes.Shared.Configuration;
 using Likes.Shared.Consuming;
 using Likes.Shared.Streams;
 using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 using NATS.Client.KeyValueStore;
 
 namespace Likes.Admin;
@@ -14,6 +15,9 @@ namespace Likes.Admin;
 /// </summary>
 public static class StreamProvisioner
 {
+    /// <summary>The name of the consumer that holds a partition's interest while its consumer is replaced.</summary>
+    private const string BridgeSuffix = "-bridge";
+
     public static async Task EnsureAsync(INatsJSContext js, StreamOptions stream, ConsumerOptions consumer, TextWriter log, CancellationToken ct)
     {
         var events = LikesTopology.EventStream(stream);
@@ -23,7 +27,7 @@ public static class StreamProvisioner
         {
             for (var p = 0; p < stream.Partitions; p++)
             {
-                await js.CreateOrUpdateConsumerAsync(stream.Name, LikesTopology.EventConsumer(stream, consumer, worker, p), ct);
+                await EnsureEventConsumerAsync(js, stream.Name, LikesTopology.EventConsumer(stream, consumer, worker, p), log, ct);
             }
         }
 
@@ -44,6 +48,46 @@ public static class StreamProvisioner
         log.WriteLine($"streams: key-value bucket {stream.IdempotencyBucket}");
         await new NatsKVContext(js).CreateOrUpdateStoreAsync(LikesTopology.LeaseBucket(stream), ct);
         log.WriteLine($"streams: key-value bucket {stream.LeaseBucket}");
+    }
+
+    /// <summary>
+    /// Creates or updates one partition's consumer. A consumer's ack policy cannot be updated: one provisioned with
+    /// another (ack-all, before acks went per event) is replaced, with a bridge consumer holding interest from its ack
+    /// floor meanwhile, so that the interest stream drops none of the events it had not acked. The new consumer
+    /// delivers the partition's events still in the stream again; the loop acks those at or below its position unapplied.
+    /// </summary>
+    private static async Task EnsureEventConsumerAsync(INatsJSContext js, string streamName, ConsumerConfig config, TextWriter log, CancellationToken ct)
+    {
+        var name = config.Name!;
+        ConsumerInfo existing;
+        try
+        {
+            existing = (await js.GetConsumerAsync(streamName, name, ct)).Info;
+        }
+        catch (NatsJSApiException ex) when (ex.Error.Code == 404)
+        {
+            await js.CreateOrUpdateConsumerAsync(streamName, config, ct);
+            return;
+        }
+
+        if (existing.Config.AckPolicy == config.AckPolicy)
+        {
+            await js.CreateOrUpdateConsumerAsync(streamName, config, ct);
+            return;
+        }
+
+        var bridge = config with
+        {
+            Name = name + BridgeSuffix,
+            DurableName = name + BridgeSuffix,
+            DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence,
+            OptStartSeq = existing.AckFloor.StreamSeq + 1,
+        };
+        await js.CreateOrUpdateConsumerAsync(streamName, bridge, ct);
+        await js.DeleteConsumerAsync(streamName, name, ct);
+        await js.CreateOrUpdateConsumerAsync(streamName, config, ct);
+        await js.DeleteConsumerAsync(streamName, bridge.Name!, ct);
+        log.WriteLine($"streams: consumer {name} replaced (ack policy {existing.Config.AckPolicy} -> {config.AckPolicy}), from its ack floor {existing.AckFloor.StreamSeq}");
     }
 
     private static async Task<bool> ExistsAsync(INatsJSContext js, string name, CancellationToken ct)

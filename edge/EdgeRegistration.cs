@@ -56,9 +56,13 @@ public static class EdgeRegistration
         services.AddSingleton<LikePublisher>();
         services.AddSingleton<DeletedContents>();
         services.AddSingleton<SyncPostgresWrites>();
-        services.AddSingleton<ILikeWrites>(sp => sp.GetRequiredService<IOptions<EdgeOptions>>().Value.WritePath == WritePath.Postgres
-            ? sp.GetRequiredService<SyncPostgresWrites>()
-            : sp.GetRequiredService<LikePublisher>());
+        services.AddSingleton<DiscardedWrites>();
+        services.AddSingleton<ILikeWrites>(sp => sp.GetRequiredService<IOptions<EdgeOptions>>().Value.WritePath switch
+        {
+            WritePath.Postgres => sp.GetRequiredService<SyncPostgresWrites>(),
+            WritePath.Discard => sp.GetRequiredService<DiscardedWrites>(),
+            _ => sp.GetRequiredService<LikePublisher>(),
+        });
         services.AddReads();
         services.AddEdgeOpenApi();
         return builder;

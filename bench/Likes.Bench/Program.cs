@@ -41,7 +41,7 @@ return args switch
 async Task<int> Persist()
 {
     using var fleet = FleetDaemons.FromEnvironment();
-    var pids = new ProcessIds([("load generator", Environment.ProcessId), ("redis", fleet.Pid("redis")), ("nats", fleet.Pid("nats"))]);
+    var pids = new ProcessIds([("load generator", Environment.ProcessId), ("redis", fleet.Pid("redis")), ("nats", fleet.Pid("nats"))], [("postgres", fleet.Pid("postgres"))]);
     var figures = await new PersistScenario(events: 200_000, batchSize: 1000, pids).RunAsync(Console.WriteLine, cancel.Token);
     Console.WriteLine($"  cpu seconds while draining: {string.Join(", ", figures.DrainCpuSeconds.Select(c => $"{c.Key} {c.Value:F2}"))}");
     Console.WriteLine($"  cpu seconds while inserting raw: {string.Join(", ", figures.RawCpuSeconds.Select(c => $"{c.Key} {c.Value:F2}"))}");

@@ -51,7 +51,7 @@ public sealed class EdgeOptions : ISectionOptions, IValidatableObject
     [EnumDataType(typeof(ReadSource))]
     public ReadSource ReadSource { get; set; } = ReadSource.Redis;
 
-    /// <summary>What makes a write durable: <c>stream</c> (the design) or <c>postgres</c> (synchronous PostgreSQL, the benchmarks' peer baseline; needs ReadSource postgres).</summary>
+    /// <summary>What makes a write durable: <c>stream</c> (the design), <c>postgres</c> (synchronous PostgreSQL, the benchmarks' peer baseline; needs ReadSource postgres) or <c>discard</c> (nothing: the benchmarks' HTTP ceiling, Development only).</summary>
     [EnumDataType(typeof(WritePath))]
     public WritePath WritePath { get; set; } = WritePath.Stream;
 

@@ -10,6 +10,7 @@ public static class EdgeOptionsRegistration
         services.AddSectionOptions<EdgeOptions>();
         services.AddSingleton<IPostConfigureOptions<EdgeOptions>, DevelopmentJwtKey>();
         services.AddSingleton<IValidateOptions<EdgeOptions>, JwtKeyValidation>();
+        services.AddSingleton<IValidateOptions<EdgeOptions>, WritePathValidation>();
         return services;
     }
 }

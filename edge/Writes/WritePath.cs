@@ -12,4 +12,10 @@ public enum WritePath
     /// postgres (nothing reaches Redis).
     /// </summary>
     Postgres,
+
+    /// <summary>
+    /// Nothing: every valid write is answered 202 and dropped. The benchmarks' ceiling of the HTTP front (Kestrel, JWT,
+    /// validation, rate limit) without a write path; refused outside Development.
+    /// </summary>
+    Discard,
 }

@@ -120,7 +120,8 @@ public static class LikesTopology
     };
 
     /// <summary>
-    /// Ack-all: acking a batch's last event acks the batch. MaxAckPending bounds what a dead owner can hold;
+    /// Explicit acks, one per event applied: an event applied from the stream without a delivery (a dead owner's held
+    /// batch) is acked when the server redelivers it after AckWait. MaxAckPending bounds what a dead owner can hold;
     /// the loop applies that held range first when it starts (docs/architecture.md). It is two batches, so
     /// that a whole batch held by a dead owner still leaves the next owner room to fetch a batch (with one,
     /// its fetch would wait until the held batch timed out after AckWait).
@@ -135,7 +136,7 @@ public static class LikesTopology
             DurableName = name,
             FilterSubject = stream.EventSubject(partition),
             DeliverPolicy = ConsumerConfigDeliverPolicy.All,
-            AckPolicy = ConsumerConfigAckPolicy.All,
+            AckPolicy = ConsumerConfigAckPolicy.Explicit,
             AckWait = consumer.AckWait,
             MaxAckPending = 2 * consumer.BatchSize,
             MaxDeliver = -1,

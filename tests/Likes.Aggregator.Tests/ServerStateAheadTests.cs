@@ -78,23 +78,17 @@ public sealed partial class ServerStateAheadTests(StackFixture fixture) : IClass
         return new RunningAggregator(process, port);
     }
 
-    /// <summary>A client other than the aggregator takes the consumer's deliveries and acks them (ack-all on the last of each fetch).</summary>
+    /// <summary>A client other than the aggregator takes the consumer's deliveries and acks each.</summary>
     private async Task AckEverythingDeliveredAsync(string durable, int count)
     {
         var consumer = await fixture.JetStream.GetConsumerAsync(fixture.Stream.Name, durable);
         var taken = 0;
         while (taken < count)
         {
-            INatsJSMsg<byte[]>? last = null;
             await foreach (var msg in consumer.FetchAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = Math.Min(BatchSize, count - taken), Expires = TimeSpan.FromSeconds(2) }))
             {
-                last = msg;
+                await msg.AckAsync();
                 taken++;
-            }
-
-            if (last is not null)
-            {
-                await last.AckAsync();
             }
         }
 

@@ -65,6 +65,29 @@ public sealed class StartupTests(StackFixture stack) : IClassFixture<StackFixtur
     }
 
     [Fact]
+    public void Start_OutsideDevelopmentWithTheDiscardWritePath_FailsNamingIt()
+    {
+        using var host = EdgeHost.For(stack, "Production", ("Edge:Jwt:Key", ProductionKey), ("Edge:WritePath", "discard"));
+
+        var failure = Assert.ThrowsAny<Exception>(() => host.CreateClient());
+
+        Assert.Contains("Edge:WritePath discard", failure.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_InDevelopmentWithTheDiscardWritePath_AcceptsALikeAndKeepsNothing()
+    {
+        await using var host = EdgeHost.For(stack, "Development", ("Edge:WritePath", "discard"));
+        using var client = host.CreateClient();
+        var before = (await stack.JetStream.GetStreamAsync(stack.Stream.Name)).Info.State.LastSeq;
+
+        var liked = await client.LikeAsync("43", Tokens.For("43"));
+
+        Assert.Equal(HttpStatusCode.Accepted, liked.StatusCode);
+        Assert.Equal(before, (await stack.JetStream.GetStreamAsync(stack.Stream.Name)).Info.State.LastSeq);
+    }
+
+    [Fact]
     public void Start_WithClockSkewOutOfRange_Fails()
     {
         using var host = EdgeHost.For(stack, ("Edge:Jwt:ClockSkew", "00:30:00"));

@@ -60,7 +60,7 @@ public sealed class EventPublisher(INatsJSContext js, StreamOptions stream)
     /// <summary>
     /// Events of the stream not yet acked by the named worker's consumers, over all partitions: those not yet
     /// delivered, and deliveries above the ack floor. Not the server's ack-pending count: after a restart,
-    /// nats-server 2.9 can list entries below an ack floor that ack-all no longer reaches, until its next
+    /// nats-server 2.9 can list entries below an ack floor that no ack reaches any more, until its next
     /// pending check (AckWait) drops them, although everything delivered was acked.
     /// </summary>
     public async Task<ulong> PendingAsync(string worker)

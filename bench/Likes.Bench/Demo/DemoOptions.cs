@@ -4,6 +4,9 @@ namespace Likes.Bench.Demo;
 /// <param name="WriteShare">Share of page reads after which the user also likes (or unlikes) something.</param>
 /// <param name="UnlikeShare">Share of those writes that are unlikes.</param>
 /// <param name="BurstLikes">Distinct users who like the celebrity's content in the burst (at most <paramref name="Users"/>).</param>
+/// <param name="ScrollPause">A scroller's pause after each page, as a reader's: the load is a rate, not as many reads as the machine can queue.</param>
+/// <param name="UsersPerScroller">The population: this many users for each scroller, the others inactive.</param>
+/// <param name="LikesPerUser">The population's like history before the demo, on average per user.</param>
 public sealed record DemoOptions(
     int Users,
     int Contents,
@@ -12,7 +15,10 @@ public sealed record DemoOptions(
     double WriteShare,
     double UnlikeShare,
     int BurstLikes,
-    int BurstClients)
+    int BurstClients,
+    TimeSpan ScrollPause,
+    int UsersPerScroller,
+    int LikesPerUser)
 {
     /// <summary>About a minute of load: long enough to watch, short enough to wait for.</summary>
     public static DemoOptions Showcase { get; } = new(
@@ -23,5 +29,8 @@ public sealed record DemoOptions(
         WriteShare: 0.3,
         UnlikeShare: 0.15,
         BurstLikes: 3_000,
-        BurstClients: 32);
+        BurstClients: 32,
+        ScrollPause: TimeSpan.FromMilliseconds(15),
+        UsersPerScroller: 10,
+        LikesPerUser: 10);
 }

@@ -7,6 +7,7 @@ using Likes.Bench.Memory;
 using Likes.Bench.Scenarios;
 using Likes.Bench.Workload;
 using Likes.Shared;
+using Npgsql;
 using Spectre.Console;
 using StackExchange.Redis;
 
@@ -44,8 +45,18 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
 
         AnsiConsole.MarkupLine($"[bold]Likes demo[/]: {options.Users:N0} users scroll {options.Contents:N0} contents (Zipf) for {options.Duration.TotalSeconds:F0} s "
             + $"through {env.Edge}; {options.WriteShare:P0} of page views end in a like or unlike; at {options.Duration.TotalSeconds / 2:F0} s a celebrity posts.");
+        var population = DemoPopulation.Generate(options, traffic);
+        LoadFigures loaded;
+        await using (var postgres = NpgsqlDataSource.Create(env.Postgres))
+        {
+            var loading = new LiveLine();
+            loaded = await new LikeGraphLoader(postgres, new CounterStore(redis, keys), rebuilder: null).LoadAsync(population, step => loading.Update("  population: " + step), ct);
+            loading.Finish($"  population: {population.Shape.Users:N0} users with {population.Likes:N0} likes of the {options.Contents:N0} contents, loaded in {loaded.Seconds:F1} s; "
+                + $"one in {options.UsersPerScroller} is active (the scrollers), the others have no timeline, as after their idle expiry");
+        }
+
         var warmed = await ActiveUsers.WarmAsync(env, redis, keys, traffic.FirstUser, options.Users, ct);
-        AnsiConsole.MarkupLine($"  {options.Users:N0} active users: their timelines built from PostgreSQL by the reheater in {warmed.TotalSeconds:F1} s");
+        AnsiConsole.MarkupLine($"  {options.Users:N0} active users: their timelines built from their likes in PostgreSQL by the reheater in {warmed.TotalSeconds:F1} s");
         BurstFigures burst;
         LoadResult scrolled;
         await using (var watch = FleetWatch.Start(fleet, stream))
@@ -80,7 +91,7 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
         var settled = await CatchUp.WaitAsync(env, CatchUpWithin, ct);
         var (fromRedis, fromPostgres) = await CompareReadsAsync(edge, traffic, ct);
         return await new DemoSummary(env, redis, keys).WriteAsync(
-            new DemoOutcome(options, traffic, celebrity, scrolled.Elapsed, reads, writes, burst, settled, fromRedis, fromPostgres), ct);
+            new DemoOutcome(options, traffic, population, celebrity, scrolled.Elapsed, reads, writes, burst, settled, fromRedis, fromPostgres), ct);
 
         string PagePath(Random random)
         {
@@ -108,6 +119,7 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
                 writes.Record(writeAt, await traffic.WriteAsync(user, traffic.PopularContent(random), random.NextDouble() >= options.UnlikeShare, ct));
             }
 
+            await Task.Delay(options.ScrollPause, token);
             return status;
         }
 
@@ -131,6 +143,7 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
 public sealed record DemoOutcome(
     DemoOptions Options,
     LikeTraffic Traffic,
+    LikeGraph Population,
     long Celebrity,
     TimeSpan Elapsed,
     LatencyRecorder Reads,

@@ -14,21 +14,22 @@ public sealed class CpuMeter
     // USER_HZ: the unit of utime/stime in /proc; 100 on every Linux this runs on.
     private const double TicksPerSecond = 100;
 
-    private readonly Dictionary<string, (int Pid, double Start)> _processes = [];
+    private readonly Dictionary<string, (int Pid, bool Tree, double Start)> _processes = [];
     private double? _machineStart;
 
     private CpuMeter()
     {
     }
 
-    public static CpuMeter Start(IEnumerable<(string Name, int? Pid)> processes)
+    /// <param name="trees">Processes counted with their children (PostgreSQL: the postmaster and its backends).</param>
+    public static CpuMeter Start(IEnumerable<(string Name, int? Pid)> processes, IEnumerable<(string Name, int? Pid)>? trees = null)
     {
         var meter = new CpuMeter { _machineStart = MachineBusySeconds() };
-        foreach (var (name, pid) in processes)
+        foreach (var (name, pid, tree) in processes.Select(p => (p.Name, p.Pid, false)).Concat((trees ?? []).Select(p => (p.Name, p.Pid, true))))
         {
-            if (pid is { } p && CpuSeconds(p) is { } start)
+            if (pid is { } p && Seconds(p, tree) is { } start)
             {
-                meter._processes[name] = (p, start);
+                meter._processes[name] = (p, tree, start);
             }
         }
 
@@ -39,9 +40,9 @@ public sealed class CpuMeter
     public IReadOnlyDictionary<string, double> Stop()
     {
         var spent = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (name, (pid, start)) in _processes)
+        foreach (var (name, (pid, tree, start)) in _processes)
         {
-            if (CpuSeconds(pid) is { } now)
+            if (Seconds(pid, tree) is { } now)
             {
                 spent[name] = Math.Round(now - start, 2);
             }
@@ -70,16 +71,41 @@ public sealed class CpuMeter
         }
     }
 
-    private static double? CpuSeconds(int pid)
+    private static double? Seconds(int pid, bool tree) => tree ? TreeSeconds(pid) : Stat(pid) is { } f ? f.Own : null;
+
+    /// <summary>
+    /// A process and its children: its own time, its reaped children's (cutime, cstime: a backend that exited), and each
+    /// live child's own, so a child that exits between two reads moves from one term to the other and nothing is lost.
+    /// </summary>
+    private static double? TreeSeconds(int pid)
+    {
+        if (Stat(pid) is not { } parent)
+        {
+            return null;
+        }
+
+        var total = parent.Own + parent.Children;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var child) && Stat(child) is { } c && c.Parent == pid)
+            {
+                total += c.Own;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>/proc/&lt;pid&gt;/stat: the parent, own CPU seconds (utime + stime) and reaped children's (cutime + cstime).</summary>
+    private static (int Parent, double Own, double Children)? Stat(int pid)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             // The command name (field 2) may hold spaces; fields after it start at the last ')'.
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var utime = long.Parse(fields[11], CultureInfo.InvariantCulture);
-            var stime = long.Parse(fields[12], CultureInfo.InvariantCulture);
-            return (utime + stime) / TicksPerSecond;
+            long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
+            return ((int)Field(1), (Field(11) + Field(12)) / TicksPerSecond, (Field(13) + Field(14)) / TicksPerSecond);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {

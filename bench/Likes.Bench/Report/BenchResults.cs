@@ -25,6 +25,9 @@ public sealed class BenchResults
     /// <summary>The synchronous-PostgreSQL peer design through the same front, same load generator, same run.</summary>
     public PeerSyncPgResult? PeerSyncPg { get; set; }
 
+    /// <summary>Ingest layer by layer: the edge keeping nothing, the edge publishing with nobody consuming, the full fleet.</summary>
+    public IReadOnlyList<IngestLayerResult>? IngestLayers { get; set; }
+
     public MemoryResult? Memory { get; set; }
 
     public ExactnessResult? Exactness { get; set; }
@@ -126,6 +129,11 @@ public sealed record PeerSyncPgResult(
     double EdgeCpuMsPerLike,
     IReadOnlyDictionary<string, double> IngestCpuSeconds,
     IReadOnlyList<RunResult> Runs);
+
+/// <param name="LikesPerS">Answered 202 per second; for the full fleet, counted until both workers applied every like.</param>
+/// <param name="RatioVsRawPublish">Against the ingest's raw publish baseline of the same run.</param>
+/// <param name="CpuMsPerLike">CPU milliseconds per like, per process (PostgreSQL with its backends), and the whole machine's.</param>
+public sealed record IngestLayerResult(string Name, double LikesPerS, double P50Ms, double P99Ms, double RatioVsRawPublish, IReadOnlyDictionary<string, double> CpuMsPerLike);
 
 public sealed record PersistResult(
     double RowsPerS,

@@ -65,6 +65,10 @@ public sealed class Plots(string directory)
              ("system: uniform ingest", ingest?.EdgeP99Ms ?? 0), ("sync PostgreSQL: uniform ingest", f.Ingest.Latency.P99)]);
     }
 
+    public void IngestLayers(IReadOnlyList<IngestLayerResult> layers)
+        => Throughput("ingest-layers.png", "ingest layer by layer: likes per second, same workload and clients", "likes / s",
+            [.. layers.Select(l => (l.Name, l.LikesPerS))]);
+
     public void Persist(PersistFigures f)
         => Throughput("persist-throughput.png", $"persist: {f.Rows:N0}-event backlog drained, rows per second", "rows / s",
             [("persister (system)", f.RowsPerSecond), ("raw batched INSERT (baseline)", f.RawRowsPerSecond)]);

@@ -91,6 +91,24 @@ public static class ResultMapping
         f.IngestCpuSeconds,
         [From(f.Ingest), From(f.Burst)]);
 
+    /// <summary>The edge's own layers, then the full fleet from the ingest scenario, each against the ingest's raw publish.</summary>
+    public static IReadOnlyList<IngestLayerResult> ToResult(this IReadOnlyList<LayerFigures> layers, IngestResult? ingest)
+    {
+        var raw = ingest?.RawPublishPerS ?? 0;
+        IngestLayerResult Layer(string name, double perSecond, double p50, double p99, IReadOnlyDictionary<string, double> cpu, long likes)
+            => new(name, Round(perSecond), Round(p50), Round(p99), Ratio(perSecond, raw), cpu.ToDictionary(c => c.Key, c => CpuMsPer(cpu, c.Key, likes)));
+
+        var result = layers.Select(l => Layer(l.Name, l.Run.PerSecond, l.Run.Latency.P50, l.Run.Latency.P99, l.CpuSeconds, l.Run.Ok)).ToList();
+        if (ingest is not null)
+        {
+            result.Add(Layer(FullFleet, ingest.AcceptedPerS, ingest.EdgeP50Ms, ingest.EdgeP99Ms, ingest.CpuSeconds, ingest.Accepted));
+        }
+
+        return result;
+    }
+
+    public const string FullFleet = "full fleet (applied by both workers)";
+
     /// <summary>The system's ingest and burst against the peer's, once both ran.</summary>
     public static void CompareWithPeer(this BenchResults r)
     {

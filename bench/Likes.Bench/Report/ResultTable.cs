@@ -21,5 +21,15 @@ public static class ResultTable
         {
             AnsiConsole.MarkupLine($"  [bold]{goal.Scenario}[/]: {Markup.Escape(goal.Limit)}");
         }
+
+        if (r.IngestLayers is { Count: > 0 } layers)
+        {
+            AnsiConsole.MarkupLine("[bold]Ingest layer by layer[/] (likes/s, share of the raw publish, CPU ms per like by process):");
+            foreach (var l in layers)
+            {
+                var cpu = string.Join(", ", l.CpuMsPerLike.Select(c => $"{c.Key} {c.Value:F3}"));
+                AnsiConsole.MarkupLine($"  {Markup.Escape(l.Name)}: {l.LikesPerS:N0}/s ({l.RatioVsRawPublish:F3}), p50 {l.P50Ms:F1} ms, p99 {l.P99Ms:F1} ms; {Markup.Escape(cpu)}");
+            }
+        }
     }
 }

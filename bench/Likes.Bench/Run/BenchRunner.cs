@@ -39,7 +39,7 @@ public sealed class BenchRunner(BenchEnvironment env, BenchSizes sizes, string r
             Machine = await Machine.DescribeAsync(env, redis),
         };
         var plots = new Plots(Path.Combine(root, "docs", "benchmarks", sizes.Mode));
-        var shared = new ProcessIds([("load generator", Environment.ProcessId), ("redis", fleet.Pid("redis")), ("nats", fleet.Pid("nats"))]);
+        var shared = new ProcessIds([("load generator", Environment.ProcessId), ("redis", fleet.Pid("redis")), ("nats", fleet.Pid("nats"))], [("postgres", fleet.Pid("postgres"))]);
         AnsiConsole.MarkupLine($"[bold]Likes benchmarks[/] ({sizes.Mode}): {_results.Machine.Cores} cores, {Markup.Escape(_results.Machine.CpuModel)}, "
             + $"{_results.Machine.MemoryGb} GB, {Markup.Escape(_results.Machine.Dotnet)}; fleet edge {env.Edge}");
 
@@ -65,6 +65,12 @@ public sealed class BenchRunner(BenchEnvironment env, BenchSizes sizes, string r
             _results.PeerSyncPg = peer.ToResult();
             _results.CompareWithPeer();
             plots.Peer(peer, _results.Ingest, _results.HotBurst);
+        });
+        await ScenarioAsync("ingest, layer by layer", ["ingest_layers"], async () =>
+        {
+            var layers = await new IngestLayersScenario(env, sizes.Ingest).RunAsync(shared, ct);
+            _results.IngestLayers = layers.ToResult(_results.Ingest);
+            plots.IngestLayers(_results.IngestLayers);
         });
         await ScenarioAsync("persist", ["persist"], async () =>
         {

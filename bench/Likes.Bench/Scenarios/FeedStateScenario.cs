@@ -119,8 +119,8 @@ public sealed class FeedStateScenario(LikeGraph graph, IConnectionMultiplexer re
 /// <param name="Measure">Each of the three at <paramref name="Clients"/> clients, in total, taken in <paramref name="Rounds"/> slices in turn.</param>
 public sealed record FeedStateSizes(int Clients, TimeSpan Warmup, TimeSpan OneClient, TimeSpan Measure, int Rounds, int SpotChecks);
 
-/// <summary>The shared processes whose CPU a scenario also accounts (the load generator, Redis, NATS…).</summary>
-public sealed record ProcessIds(IReadOnlyList<(string Name, int? Pid)> Shared);
+/// <summary>The shared processes whose CPU a scenario also accounts (the load generator, Redis, NATS…), and those counted with their children (PostgreSQL).</summary>
+public sealed record ProcessIds(IReadOnlyList<(string Name, int? Pid)> Shared, IReadOnlyList<(string Name, int? Pid)>? Trees = null);
 
 /// <summary>Where pg_stat_statements can be read (a database with the extension) and the database to look at.</summary>
 public sealed record Diagnose(NpgsqlDataSource Postgres, string Database);

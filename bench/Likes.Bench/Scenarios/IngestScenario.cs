@@ -38,7 +38,7 @@ public sealed class IngestScenario(BenchEnvironment env, FleetDaemons fleet, Ing
         var warmedUp = traffic.AcceptedOrder.Count;
 
         await using var stream = new FleetStream(env);
-        var cpu = CpuMeter.Start([("edge", fleet.Pid("edge")), ("persister", fleet.Pid("persister")), ("aggregator", fleet.Pid("aggregator")), .. pids.Shared]);
+        var cpu = CpuMeter.Start([("edge", fleet.Pid("edge")), ("persister", fleet.Pid("persister")), ("aggregator", fleet.Pid("aggregator")), .. pids.Shared], pids.Trees);
         var edgeBefore = await fleet.ScrapeAsync(env.Edge, ct);
         var started = Stopwatch.GetTimestamp();
         RunFigures edge;
@@ -55,7 +55,7 @@ public sealed class IngestScenario(BenchEnvironment env, FleetDaemons fleet, Ing
         var publishes = edgeAfter.Since(edgeBefore, PublishSeconds + "_count");
         var publishWaitMs = publishes > 0 ? edgeAfter.Since(edgeBefore, PublishSeconds + "_sum") * 1000 / publishes : 0;
         var events = traffic.AcceptedOrder.Skip(warmedUp).ToList();
-        var rawCpu = CpuMeter.Start(pids.Shared);
+        var rawCpu = CpuMeter.Start(pids.Shared, pids.Trees);
         var raw = await RawPublishAsync(events, ct);
         return new IngestFigures(edge, untilApplied, raw, watch.PersisterRate.Points, watch.AggregatorRate.Points, cpuSeconds, publishWaitMs, rawCpu.Stop());
     }

@@ -25,7 +25,7 @@ public sealed class PeerScenario(BenchEnvironment env, IngestSizes ingest, Burst
 
         ClosedLoop.Request write = (c, random, _) => traffic.WriteAsync(c, random, ct);
         await MeasuredLoop.RunAsync("peer warm-up: synchronous PostgreSQL writes", ingest.Clients, ingest.Warmup, write, ct);
-        var cpu = CpuMeter.Start([("edge", edge.Pid), .. pids.Shared]);
+        var cpu = CpuMeter.Start([("edge", edge.Pid), .. pids.Shared], pids.Trees);
         var uniform = await MeasuredLoop.RunAsync("peer: likes committed to PostgreSQL", ingest.Clients, ingest.Measure, write, ct);
         var cpuSeconds = cpu.Stop();
 

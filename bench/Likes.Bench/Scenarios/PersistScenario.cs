@@ -55,7 +55,7 @@ public sealed class PersistScenario(int events, int batchSize, ProcessIds pids)
             Task<double> RowsAsync() => Task.FromResult(persisterMetrics.RowsInserted);
             rowsAtStart = await Eventually.UntilAsync(RowsAsync, rows => rows >= likes.Count * WarmUpShare, TimeSpan.FromMinutes(10), "the warm-up committed");
             measuredFrom = drain.Elapsed;
-            var cpu = CpuMeter.Start(pids.Shared);
+            var cpu = CpuMeter.Start(pids.Shared, pids.Trees);
 
             // Drained = every row committed (the persister's own count); the acks that follow are timed apart.
             await Eventually.UntilAsync(async () => await RowsAsync() >= likes.Count, TimeSpan.FromMinutes(10), "every row committed");
@@ -87,7 +87,7 @@ public sealed class PersistScenario(int events, int batchSize, ProcessIds pids)
             await InsertRawAsync(raw, chunk, ct);
         }
 
-        var rawCpu = CpuMeter.Start(pids.Shared);
+        var rawCpu = CpuMeter.Start(pids.Shared, pids.Trees);
         var insert = Stopwatch.StartNew();
         foreach (var chunk in chunks.Skip(warmUpChunks))
         {

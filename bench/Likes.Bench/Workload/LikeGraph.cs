@@ -6,7 +6,7 @@ namespace Likes.Bench.Workload;
 /// A generated like graph: who likes what, and when. Each like takes a content by Zipf popularity (s = 1)
 /// and a user uniformly; a pair is liked at most once, so the most popular contents saturate at the user
 /// count. Like times are spread over the 30 days before generation. Deterministic for a seed. Ids are
-/// index + 1: the graph lives in a database of its own.
+/// index + 1 (the graph lives in a database of its own) unless <see cref="GraphIds"/> places it among others.
 /// </summary>
 public sealed class LikeGraph
 {
@@ -16,9 +16,12 @@ public sealed class LikeGraph
     private readonly long[][] _timesOf;
     private readonly int[] _countOf;
 
-    private LikeGraph(WorkloadShape shape, int[][] likesOf, long[][] timesOf)
+    private readonly GraphIds _ids;
+
+    private LikeGraph(WorkloadShape shape, int[][] likesOf, long[][] timesOf, GraphIds ids)
     {
         Shape = shape;
+        _ids = ids;
         _likesOf = likesOf;
         _timesOf = timesOf;
         _countOf = new int[shape.Contents];
@@ -44,7 +47,13 @@ public sealed class LikeGraph
 
     public static long ContentId(int content) => content + 1L;
 
-    public static LikeGraph Generate(WorkloadShape shape, int seed = 42)
+    /// <summary>The stored id of user index <paramref name="user"/>.</summary>
+    public long IdOfUser(int user) => _ids.User(user);
+
+    /// <summary>The stored id of content index <paramref name="content"/>.</summary>
+    public long IdOfContent(int content) => _ids.Content(content);
+
+    public static LikeGraph Generate(WorkloadShape shape, int seed = 42, GraphIds? ids = null)
     {
         var random = new Random(seed);
         var zipf = new Zipf(shape.Contents);
@@ -69,7 +78,7 @@ public sealed class LikeGraph
             timesOf[u] = [.. likesOf[u].Select(_ => now - random.NextInt64(Spread))];
         }
 
-        return new LikeGraph(shape, likesOf, timesOf);
+        return new LikeGraph(shape, likesOf, timesOf, ids ?? new GraphIds(UserId, ContentId));
     }
 
     /// <summary>The content indices user <paramref name="user"/> likes, ascending.</summary>
@@ -90,7 +99,7 @@ public sealed class LikeGraph
         {
             for (var i = 0; i < _likesOf[u].Length; i++)
             {
-                yield return (UserId(u), ContentId(_likesOf[u][i]), _timesOf[u][i]);
+                yield return (IdOfUser(u), IdOfContent(_likesOf[u][i]), _timesOf[u][i]);
             }
         }
     }
@@ -109,10 +118,13 @@ public sealed class LikeGraph
         {
             foreach (var c in _likesOf[u])
             {
-                likers[c][filled[c]++] = UserId(u);
+                likers[c][filled[c]++] = IdOfUser(u);
             }
         }
 
-        return likers.Select((users, c) => (ContentId(c), users)).Where(x => x.users.Length > 0);
+        return likers.Select((users, c) => (IdOfContent(c), users)).Where(x => x.users.Length > 0);
     }
 }
+
+/// <summary>Where a graph's users and contents sit among stored ids: index to id, each injective; contents ascending and contiguous.</summary>
+public sealed record GraphIds(Func<int, long> User, Func<int, long> Content);
