@@ -174,6 +174,14 @@ public sealed class ScenarioRun
         return $"    {root.GetProperty("Timestamp").GetString()?.Trim()} {root.GetProperty("Message").GetString()}";
     }
 
+    /// <summary>The write path does not touch PostgreSQL: while it was away, writes were sent and every one was accepted.</summary>
+    public void AssertEveryWriteAcceptedDuringFault()
+    {
+        var writes = DuringFault(RequestKind.Write).ToList();
+        Assert.NotEmpty(writes);
+        Assert.All(writes, w => Assert.Equal(202, w.Status));
+    }
+
     /// <summary>I5, I6 and I7: nothing acknowledged lost, every answer right and counts exact after one reconcile, no read answered 5xx.</summary>
     public void AssertInvariants()
     {

@@ -187,15 +187,21 @@ public class PrivateStack : IAsyncLifetime
     {
         await StopLeftoversAsync();
         // Fresh servers every run: the stream store and Redis start empty, the database is recreated and migrated;
-        // the logs start empty too (the edge logs every publish here), so they hold this run only. A cluster's standby
-        // is made again from the primary.
-        foreach (var dir in new[] { "nats", "redis", "logs", "pg-standby" })
+        // the logs start empty too (the edge logs every publish here), so they hold this run only. A cluster's
+        // PostgreSQL starts over too (a failover of the last run may have left node 2 the primary), its standby made
+        // again from the primary.
+        foreach (var dir in Cluster ? ["nats", "redis", "logs", "pg", "pg-standby"] : new[] { "nats", "redis", "logs" })
         {
             var path = Path.Combine(LocalPath, dir);
             if (Directory.Exists(path))
             {
                 Directory.Delete(path, recursive: true);
             }
+        }
+
+        if (File.Exists(Path.Combine(LocalPath, "pg-primary")))
+        {
+            File.Delete(Path.Combine(LocalPath, "pg-primary"));
         }
 
         await ScriptAsync("servers_up >/dev/null && _pg_psql -d postgres -c 'DROP DATABASE IF EXISTS likes WITH (FORCE)' && _pg_ensure_app && fleet_provision >/dev/null");
@@ -244,7 +250,9 @@ public class PrivateStack : IAsyncLifetime
         // A scale scenario's third replicas are not in the fleet's list: fleet_stop would leave them.
         await Signals.SendAsync(Signals.Kill, Ports.ThirdReplicas.Keys.Select(PidOf).OfType<int>().Where(Signals.IsAlive));
         // A NATS store a disk-full scenario left on its own small disk goes back where it was.
+        // A partition scenario's iptables rules go too (nats_uncut removes none when there are none).
         await ScriptAsync("""
+            if cluster_enabled; then nats_uncut; fi
             fleet_stop && servers_down >/dev/null
             store="$(_local_dir)/nats"
             if mountpoint -q "$store"; then umount "$store"; fi
