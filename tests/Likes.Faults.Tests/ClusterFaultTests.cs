@@ -7,7 +7,7 @@ namespace Likes.Faults.Tests;
 
 /// <summary>
 /// Faults of the production topology (scripts/cluster.sh: three NATS nodes with R3 streams, a Redis Cluster, a
-/// PostgreSQL standby, two of every daemon), checked as the single-node scenarios are. The load goes through edge-1.
+/// PostgreSQL standby, two of every daemon), checked as the single-node scenarios are. The load spreads its users over both edges.
 /// </summary>
 [Collection(PrivateClusterStackCollection.Name)]
 public sealed class ClusterFaultTests(PrivateClusterStack stack, ITestOutputHelper output)

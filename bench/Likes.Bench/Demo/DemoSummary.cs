@@ -22,7 +22,7 @@ public sealed class DemoSummary(BenchEnvironment env, IConnectionMultiplexer red
         var settled = o.Settled;
         await using var postgres = NpgsqlDataSource.Create(env.Postgres);
         var report = await new Exactness(postgres, redis, keys).CheckAsync(traffic.Accepted, traffic.FirstContent, o.Celebrity);
-        using var edge = new Load.EdgeClient(env.Edge, env.JwtKey, 16);
+        using var edge = new Load.EdgeClient(env.Edges, env.JwtKey, 16);
         var answers = await ReadAnswers.CheckAsync(edge, postgres, traffic.Accepted, traffic.FirstContent, o.Celebrity, null, ct);
         var exact = report.Exact && answers.Wrong == 0;
         var (system, naive) = await MemoryAsync(postgres, o);

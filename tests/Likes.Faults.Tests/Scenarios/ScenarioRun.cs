@@ -59,7 +59,7 @@ public sealed class ScenarioRun
         var history = new History();
         var answers = new Answers();
         var context = new FaultContext(stack, size, idBase, history, clock);
-        using var edge = new EdgeClient(stack.Edge, Tokens.DevelopmentKey, size.Clients);
+        using var edge = new EdgeClient(stack.Edges, Tokens.DevelopmentKey, size.Clients);
         var load = new FaultLoad(edge, size, plan.Shape, idBase, history, answers, clock);
         var readiness = new ReadinessMonitor(stack, clock);
 

@@ -102,8 +102,11 @@ public class PrivateStack : IAsyncLifetime
         ? $"Host=127.0.0.1:{Ports.Postgres[0]},127.0.0.1:{Ports.Postgres[1]};Target Session Attributes=primary;Database=likes;Username=likes;Password=likes"
         : $"Host=127.0.0.1;Port={Ports.Postgres[0]};Database=likes;Username=likes;Password=likes";
 
-    /// <summary>The first edge: the load goes through it.</summary>
-    public Uri Edge => new($"http://127.0.0.1:{Ports.Daemons[Ports.ReplicasOf("edge")[0]]}");
+    /// <summary>The first edge, for a test's own requests.</summary>
+    public Uri Edge => Edges[0];
+
+    /// <summary>Every edge (two in the cluster): the load spreads its users over them.</summary>
+    public IReadOnlyList<Uri> Edges => [.. Ports.ReplicasOf("edge").Select(e => new Uri($"http://127.0.0.1:{Ports.Daemons[e]}"))];
 
     public string LocalPath => Path.Combine(Root, LocalDir);
 
@@ -115,7 +118,7 @@ public class PrivateStack : IAsyncLifetime
     private string NatsUrls(string? userInfo) => string.Join(',', Ports.Nats.Select(p => $"nats://{(userInfo is null ? string.Empty : userInfo + "@")}127.0.0.1:{p}"));
 
     /// <summary>The stack as the benchmark's load generator and checks address one.</summary>
-    public BenchEnvironment Bench => new(Edge, Tokens.DevelopmentKey, Postgres, Redis, "l:", Nats);
+    public BenchEnvironment Bench => new(Edge, Tokens.DevelopmentKey, Postgres, Redis, "l:", Nats) { Edges = Edges };
 
     public ScenarioResults Results { get; }
 
