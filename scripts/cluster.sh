@@ -6,7 +6,8 @@
 #
 #   .local/cluster/nats/n<i>/        each NATS node's JetStream store     (pid: run/nats-<i>.pid)
 #   .local/cluster/redis/<port>/     each Redis node's config, nodes.conf (pid: run/redis-<port>.pid)
-#   .local/cluster/pg, pg-standby    the primary and the standby's data   (pid: run/postgres.pid, postgres-standby.pid)
+#   .local/cluster/pg, pg-standby    PostgreSQL node 1 and 2's data     (pid: run/postgres.pid, postgres-standby.pid)
+#   .local/cluster/pg-primary        which node is the primary (1 until ./likes pg-promote --cluster; scripts below)
 #
 # Ports (127.0.0.1; each a space-separated list, so the fault suite can place a cluster elsewhere):
 #   LIKES_NATS_PORTS          4231 4232 4233   clients
@@ -16,6 +17,7 @@
 #   LIKES_PG_PORT             5442             the primary as started (after a failover, either may be the primary)
 #   LIKES_PG_STANDBY_PORT     5443             the standby as started
 #   LIKES_REDIS_NODE_TIMEOUT  5000             ms before a silent master is failed over to its replica
+#   LIKES_NATS_NODE_GID_BASE  64230            as root, NATS node i runs with group base + i (nats_node_cut)
 
 # Turns the cluster on for this shell: its own folder, ports and stream replication, the single-node variables
 # the rest of the scripts read pointed at the cluster's first node. Streams are R3 (scripts/fleet.sh).
@@ -57,7 +59,7 @@ client_redis_endpoints() {
 client_postgres() {
     if cluster_enabled; then
         printf 'Host=127.0.0.1:%s,127.0.0.1:%s;Target Session Attributes=primary;Database=likes;Username=likes;Password=likes\n' \
-            "$LIKES_PG_PORT" "$LIKES_PG_STANDBY_PORT"
+            "$(_pg_node_port 1)" "$(_pg_node_port 2)"
     else
         printf 'Host=127.0.0.1;Port=%s;Database=likes;Username=likes;Password=likes\n' "${LIKES_PG_PORT:-5432}"
     fi
@@ -73,19 +75,59 @@ _nats_cluster_healthy() { _nats_node_healthy 1 && _nats_node_healthy 2 && _nats_
 
 # One node: routes to all three (a node ignores its own), a name of its own, a store of its own.
 nats_node_start() {
-    local i="$1" l log pidf port mon route routes=() r auth=()
+    local i="$1" l log pidf port mon route routes=() r auth=() group=()
     l="$(_local_dir)"; log="$(_log_file "nats-$i")"; pidf="$(_pid_file "nats-$i")"
     port="$(_nth "$i" "$LIKES_NATS_PORTS")"; mon="$(_nth "$i" "$LIKES_NATS_MONITOR_PORTS")"
     route="$(_nth "$i" "$LIKES_NATS_ROUTE_PORTS")"
     if pid_alive "$pidf"; then return 0; fi
     for r in $LIKES_NATS_ROUTE_PORTS; do routes+=("nats://127.0.0.1:$r"); done
     if credentials_enabled; then auth=(-c "$l/nats/auth.conf"); fi
+    # As root, each node runs with a group of its own: nats_node_cut finds the connections it dials by it.
+    if ((EUID == 0)); then group=(setpriv --regid "$(_nats_node_gid "$i")" --clear-groups); fi
     mkdir -p "$l/nats/n$i"
     rm -f "$pidf"
-    nohup setsid "$(nats_server_bin)" "${auth[@]}" -a 127.0.0.1 -p "$port" -m "$mon" \
+    nohup setsid "${group[@]}" "$(nats_server_bin)" "${auth[@]}" -a 127.0.0.1 -p "$port" -m "$mon" \
         -js -sd "$l/nats/n$i" --server_name "likes-n$i" --cluster_name likes \
         --cluster "nats://127.0.0.1:$route" --routes "$(IFS=,; echo "${routes[*]}")" -P "$pidf" \
         >>"$log" 2>&1 </dev/null &
+}
+
+# The group node <i> runs with (LIKES_NATS_NODE_GID_BASE + i): no file of the store depends on it, it only names
+# the node's packets for iptables' owner match.
+_nats_node_gid() { printf '%s\n' "$((${LIKES_NATS_NODE_GID_BASE:-64230} + $1))"; }
+
+# The iptables rules that cut node <i> off from the other two on the cluster's routes: the others' packets to its
+# route port, its answers from it, and what it dials to theirs. Clients and monitoring stay reachable.
+_nats_cut_rules() {
+    local i="$1" j route
+    route="$(_nth "$i" "$LIKES_NATS_ROUTE_PORTS")"
+    printf '%s\n' "-p tcp --dport $route -j DROP" "-p tcp --sport $route -j DROP"
+    for j in 1 2 3; do
+        ((j == i)) && continue
+        printf '%s\n' "-p tcp -m owner --gid-owner $(_nats_node_gid "$i") --dport $(_nth "$j" "$LIKES_NATS_ROUTE_PORTS") -j DROP"
+    done
+}
+
+# A network partition: node <i> alone on one side, the other two (a quorum of every R3 stream) on the other.
+# Needs root (iptables, in a network namespace of one's own); nats_uncut removes it.
+nats_node_cut() {
+    local rule
+    while read -r rule; do
+        # shellcheck disable=SC2086 # a rule is words
+        iptables -A OUTPUT $rule || return 1
+    done < <(_nats_cut_rules "$1")
+    _say nats "likes-n$1 cut off from the other nodes (route port $(_nth "$1" "$LIKES_NATS_ROUTE_PORTS") dropped)"
+}
+
+# Every rule nats_node_cut may have added, for any node, removed: safe to run when none is there.
+nats_uncut() {
+    local i rule
+    for i in 1 2 3; do
+        while read -r rule; do
+            # shellcheck disable=SC2086 # a rule is words
+            while iptables -D OUTPUT $rule 2>/dev/null; do :; done
+        done < <(_nats_cut_rules "$i")
+    done
 }
 
 nats_cluster_start() {
@@ -103,12 +145,17 @@ nats_cluster_start() {
         wait_for "NATS node $i" 30 _nats_node_healthy "$i" || { _tail_log "$(_log_file "nats-$i")"; return 1; }
     done
     # JetStream answers once the nodes elected a meta leader: wait for it, so that provisioning finds one.
-    wait_for "a JetStream meta leader" 30 _nats_meta_leader || { _tail_log "$(_log_file nats-1)"; return 1; }
+    wait_for "a JetStream meta leader with both peers current" 30 _nats_meta_leader || { _tail_log "$(_log_file nats-1)"; return 1; }
     _say nats "3 nodes ready on 127.0.0.1:${LIKES_NATS_PORTS// /,} (routes :${LIKES_NATS_ROUTE_PORTS// /,}, JetStream)"
 }
 
+# The meta leader sees both other nodes current: before that, a stream's R3 placement can find too few peers.
 _nats_meta_leader() {
-    curl -fsS --max-time 1 "http://127.0.0.1:$(_nth 1 "$LIKES_NATS_MONITOR_PORTS")/jsz" 2>/dev/null | grep -q '"leader": *"likes-n'
+    local mon
+    for mon in $LIKES_NATS_MONITOR_PORTS; do
+        (($(curl -fsS --max-time 1 "http://127.0.0.1:$mon/jsz" 2>/dev/null | grep -c '"current": *true') >= 2)) && return 0
+    done
+    return 1
 }
 
 nats_cluster_stop() {
@@ -242,52 +289,117 @@ redis_cluster_stop() {
 
 # -------------------------------------------------------------- postgres ----
 
-_pg_standby_dir() { printf '%s/pg-standby\n' "$(_local_dir)"; }
+# Two nodes, either of which may be the primary: 1 (data pg/, LIKES_PG_PORT as started, pid and log "postgres") and
+# 2 (pg-standby/, LIKES_PG_STANDBY_PORT, "postgres-standby"). pg_promote records which one is primary in pg-primary.
+_pg_node_port() { if (($1 == 1)); then printf '%s\n' "${LIKES_CLUSTER_PG_PORT:-5442}"; else printf '%s\n' "$LIKES_PG_STANDBY_PORT"; fi; }
+_pg_node_name() { if (($1 == 1)); then echo postgres; else echo postgres-standby; fi; }
+_pg_node_dir() { if (($1 == 1)); then printf '%s/pg\n' "$(_local_dir)"; else printf '%s/pg-standby\n' "$(_local_dir)"; fi; }
 
-_pg_standby_ready() {
-    "$LIKES_PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$LIKES_PG_STANDBY_PORT" -t 1 </dev/null
+# Runs a PostgreSQL function of servers.sh (pg_start, pg_stop, _pg_ready, _pg_psql …) against node <i>.
+_pg_on() {
+    local i="$1"
+    shift
+    (
+        LIKES_PG_PORT="$(_pg_node_port "$i")" LIKES_PG_DATA="$(_pg_node_dir "$i")" LIKES_PG_NAME="$(_pg_node_name "$i")"
+        export LIKES_PG_PORT LIKES_PG_DATA LIKES_PG_NAME
+        "$@"
+    )
 }
 
-# The standby: a base backup of the primary that follows its WAL (-R), named so the primary waits for it on commit.
+# The node serving as the primary: 1 until a failover promoted the other.
+pg_primary_node() {
+    local f
+    f="$(_local_dir)/pg-primary"
+    if [[ -r "$f" ]]; then cat "$f"; else echo 1; fi
+}
+
+# What the node itself says: primary, standby, or - when it does not answer.
+_pg_role() {
+    case "$(_pg_on "$1" _pg_psql -d postgres -tAc 'SELECT pg_is_in_recovery()' 2>/dev/null)" in
+        f) echo primary ;;
+        t) echo standby ;;
+        *) echo - ;;
+    esac
+}
+
+# Node <i> as the standby of the other: a base backup of the primary that follows its WAL (-R), named so that the
+# primary waits for it on commit. A former primary (no standby.signal) may hold WAL the promoted node never received:
+# its data is replaced by a fresh base backup, never started beside the new primary as a second one.
 pg_standby_start() {
-    local d log pidf sock
-    d="$(_pg_standby_dir)"; log="$(_log_file postgres-standby)"; pidf="$(_pid_file postgres-standby)"
-    sock="$(_pg_socket_dir)"
-    if ! _pg_standby_ready; then
+    local i="$1" p=$((3 - $1)) d name log pidf sock port pport
+    d="$(_pg_node_dir "$i")"; name="$(_pg_node_name "$i")"; log="$(_log_file "$name")"; pidf="$(_pid_file "$name")"
+    port="$(_pg_node_port "$i")"; pport="$(_pg_node_port "$p")"; sock="$(_pg_socket_dir)"
+    if _pg_on "$i" _pg_ready; then
+        if [[ "$(_pg_role "$i")" == primary ]]; then
+            _err "PostgreSQL $name (:$port) runs as a primary beside the primary on :$pport; stop it (pg_ctl -D $d -m fast stop), then start again"
+            return 1
+        fi
+    else
         touch "$log"
         if ((EUID == 0)); then chown postgres: "$log"; fi
+        if [[ -f "$d/PG_VERSION" && ! -f "$d/standby.signal" ]]; then
+            _say postgres "$name (:$port) was a primary: its data replaced by a base backup of the primary on :$pport"
+            rm -rf "$d"
+        fi
         if [[ ! -f "$d/PG_VERSION" ]]; then
             mkdir -p "$d"
             if ((EUID == 0)); then chown postgres: "$d"; fi
             chmod 0700 "$d"
             _as_pg "$LIKES_PG_BIN/pg_basebackup" -D "$d" -R -X stream -c fast \
-                -d "host=$sock port=$LIKES_PG_PORT user=postgres application_name=likes_standby" >>"$log" 2>&1 || {
+                -d "host=$sock port=$pport user=postgres application_name=likes_standby" >>"$log" 2>&1 || {
                 _err "pg_basebackup from the primary failed"; _tail_log "$log"; return 1
             }
         fi
         # Where the primary is comes from likes.conf, rewritten on every start; -R's copy would win over it.
         _as_pg sed -i '/^primary_conninfo/d' "$d/postgresql.auto.conf"
-        _pg_write_conf "$d" "$LIKES_PG_STANDBY_PORT" "$sock" standby || return 1
+        _pg_write_conf "$d" "$port" "$sock" standby "$pport" || return 1
         if ! _as_pg "$LIKES_PG_BIN/pg_ctl" -D "$d" -l "$log" -w -t 30 start >/dev/null 2>>"$log" </dev/null; then
             _err "the PostgreSQL standby failed to start"; _tail_log "$log"; return 1
         fi
-        wait_for "PostgreSQL standby on 127.0.0.1:$LIKES_PG_STANDBY_PORT" 15 _pg_standby_ready || { _tail_log "$log"; return 1; }
+        wait_for "PostgreSQL standby on 127.0.0.1:$port" 15 _pg_on "$i" _pg_ready || { _tail_log "$log"; return 1; }
     fi
     head -n 1 "$d/postmaster.pid" >"$pidf"
-    wait_for "the standby streaming synchronously" 30 _pg_standby_sync || return 1
-    _say postgres "standby on 127.0.0.1:$LIKES_PG_STANDBY_PORT (streaming, synchronous)"
+    # A promoted primary ran without a synchronous standby; with this one streaming it waits for it on commit again.
+    _pg_write_conf "$(_pg_node_dir "$p")" "$pport" "$sock" primary || return 1
+    _as_pg "$LIKES_PG_BIN/pg_ctl" -D "$(_pg_node_dir "$p")" reload >/dev/null </dev/null || return 1
+    wait_for "the standby streaming synchronously" 60 _pg_standby_sync || return 1
+    _say postgres "standby $name on 127.0.0.1:$port (streaming from :$pport, synchronous)"
 }
 
 _pg_standby_sync() {
     [[ "$(_pg_psql -d postgres -tAc "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'likes_standby'")" == sync ]]
 }
 
-pg_standby_stop() {
-    local d
-    d="$(_pg_standby_dir)"
-    rm -f "$(_pid_file postgres-standby)"
-    [[ -f "$d/PG_VERSION" ]] && _as_pg "$LIKES_PG_BIN/pg_ctl" -D "$d" status >/dev/null 2>&1 || return 0
-    _as_pg "$LIKES_PG_BIN/pg_ctl" -D "$d" -m fast -w -t 30 stop >/dev/null </dev/null || { _err "pg_ctl stop (standby) failed"; return 1; }
+# Failover: the standby promoted (pg_ctl promote) and recorded as the primary. It commits alone until the other node
+# has rejoined as its standby (pg_standby_start, through servers-up). The old primary must be down: check first.
+pg_promote() {
+    local p s
+    p="$(pg_primary_node)"; s=$((3 - p))
+    if _pg_on "$p" _pg_ready; then
+        _err "the primary $(_pg_node_name "$p") on :$(_pg_node_port "$p") still answers: stop it before promoting the standby"
+        return 1
+    fi
+    _as_pg "$LIKES_PG_BIN/pg_ctl" -D "$(_pg_node_dir "$s")" -w -t 60 promote >/dev/null </dev/null || {
+        _err "pg_ctl promote of $(_pg_node_name "$s") failed"; return 1
+    }
+    printf '%s\n' "$s" >"$(_local_dir)/pg-primary"
+    _say postgres "$(_pg_node_name "$s") on 127.0.0.1:$(_pg_node_port "$s") promoted: the primary now"
+}
+
+pg_cluster_start() {
+    local p
+    p="$(pg_primary_node)"
+    _pg_on "$p" pg_start || return 1
+    pg_standby_start $((3 - p))
+}
+
+pg_cluster_stop() {
+    local p rc=0
+    p="$(pg_primary_node)"
+    # The standby first: a synchronous primary stopping with its standby gone still stops (fast mode).
+    _pg_on $((3 - p)) pg_stop >/dev/null || rc=1
+    _pg_on "$p" pg_stop || rc=1
+    return "$rc"
 }
 
 # ----------------------------------------------------------------- all ----
@@ -295,21 +407,18 @@ pg_standby_stop() {
 cluster_servers_up() {
     redis_cluster_start || return 1
     nats_cluster_start || return 1
-    pg_start || return 1
-    pg_standby_start || return 1
+    pg_cluster_start
 }
 
 cluster_servers_running() {
-    _redis_cluster_ok && _nats_cluster_healthy && _pg_ready && _pg_standby_ready
+    _redis_cluster_ok && _nats_cluster_healthy && _pg_on 1 _pg_ready && _pg_on 2 _pg_ready
 }
 
 cluster_servers_down() {
     local rc=0
     redis_cluster_stop || rc=1
     nats_cluster_stop || rc=1
-    # The standby first: a synchronous primary stopping with its standby gone still stops (fast mode).
-    pg_standby_stop || rc=1
-    pg_stop || rc=1
+    pg_cluster_stop || rc=1
     return "$rc"
 }
 
@@ -324,10 +433,11 @@ cluster_servers_status() {
         _redis_node_cli "$port" cluster info 2>/dev/null | grep -q '^cluster_state:ok' && ready=ready
         printf '%-11s %-8s %-6s %s\n' "redis-$port" "$(_pid_of "$(_pid_file "redis-$port")")" "$port" "$ready"
     done
-    if _pg_ready; then ready=ready; else ready=not-ready; fi
-    printf '%-11s %-8s %-6s %s\n' postgres "$(_pid_of "$(_pid_file postgres)")" "$LIKES_PG_PORT" "$ready"
-    if _pg_standby_ready; then ready=ready; else ready=not-ready; fi
-    printf '%-11s %-8s %-6s %s\n' pg-standby "$(_pid_of "$(_pid_file postgres-standby)")" "$LIKES_PG_STANDBY_PORT" "$ready"
+    # Each node's role as it says itself (after a failover the node started as the standby is the primary).
+    for i in 1 2; do
+        if _pg_on "$i" _pg_ready; then ready=ready; else ready=not-ready; fi
+        printf '%-11s %-8s %-6s %s %s\n' "pg-$i" "$(_pid_of "$(_pid_file "$(_pg_node_name "$i")")")" "$(_pg_node_port "$i")" "$ready" "$(_pg_role "$i")"
+    done
 }
 
 # A caller that set LIKES_CLUSTER=on (the fault suite's cluster stack) gets the cluster's layout with the scripts.

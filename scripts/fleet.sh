@@ -22,6 +22,11 @@ fleet_daemons() {
     done
 }
 
+# Every edge's URL, comma-separated (the load generator and the demo spread their users over them).
+fleet_edge_urls() {
+    fleet_daemons | awk -F: '/^edge/ {printf "%shttp://127.0.0.1:%s", sep, $3; sep = ","} END {print ""}'
+}
+
 # The daemon a fleet entry runs (edge-2 runs the edge): its credentials and durable consumers are the daemon's.
 _daemon_of() { printf '%s\n' "${1%-[0-9]*}"; }
 

@@ -399,7 +399,9 @@ nats_stop() {
 
 # -------------------------------------------------------------- postgres ----
 
-_pg_dir() { printf '%s/pg\n' "$(_local_dir)"; }
+# LIKES_PG_DATA and LIKES_PG_NAME (pid and log file) name another server of the machine: the cluster's two nodes.
+_pg_dir() { printf '%s\n' "${LIKES_PG_DATA:-$(_local_dir)/pg}"; }
+_pg_name() { printf '%s\n' "${LIKES_PG_NAME:-postgres}"; }
 
 _pg_ready() {
     "$LIKES_PG_BIN/pg_isready" -q -h 127.0.0.1 -p "${LIKES_PG_PORT:-5432}" -t 1 </dev/null
@@ -437,14 +439,15 @@ _pg_check_traverse() {
     return 1
 }
 
-# _pg_write_conf <dir> <port> <socket dir> [primary|standby]: in the cluster the primary commits only once its
-# standby has the WAL (synchronous); the standby has no standby of its own, so that once promoted it never waits.
+# _pg_write_conf <dir> <port> <socket dir> [primary|standby [<primary's port>]]: in the cluster the primary commits
+# only once its standby has the WAL (synchronous); a standby has no standby of its own, so once promoted it never
+# waits (scripts/cluster.sh makes it synchronous again when the other node has rejoined as its standby).
 _pg_write_conf() {
     local d="$1" port="$2" sock="$3" role="${4:-primary}" sync=""
     if cluster_enabled && [[ "$role" == primary ]]; then sync="synchronous_standby_names = 'likes_standby'"; fi
     # The standby follows the primary on the port it has now (the fault suite picks new ports every run).
     if [[ "$role" == standby ]]; then
-        sync="primary_conninfo = 'host=$sock port=${LIKES_PG_PORT:-5432} user=postgres application_name=likes_standby'"
+        sync="primary_conninfo = 'host=$sock port=${5:-${LIKES_PG_PORT:-5432}} user=postgres application_name=likes_standby'"
     fi
     # Settings live in likes.conf, included from postgresql.conf and
     # rewritten on every start so env changes (port) take effect.
@@ -496,9 +499,11 @@ _pg_initdb() {
 }
 
 # psql as postgres: over this cluster's socket (trusted) when there is one, else TCP. Its commits are local: in the
-# cluster the primary is set up before the standby it would otherwise wait for.
+# cluster the primary is set up before the standby it would otherwise wait for. In the cluster it asks the primary,
+# whichever node that is now, unless a node was named (_pg_on in scripts/cluster.sh).
 _pg_psql() {
     local port="${LIKES_PG_PORT:-5432}" host=127.0.0.1
+    if cluster_enabled && [[ -z "${LIKES_PG_NAME:-}" ]]; then port="$(_pg_node_port "$(pg_primary_node)")"; fi
     [[ -S "$(_pg_socket_dir)/.s.PGSQL.$port" ]] && host="$(_pg_socket_dir)"
     PGOPTIONS="-c client_min_messages=warning -c synchronous_commit=local" "$LIKES_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$host" -p "$port" \
         -U postgres "$@" </dev/null
@@ -526,7 +531,7 @@ END
 pg_start() {
     local port="${LIKES_PG_PORT:-5432}"
     local d log sock pidf state=""
-    d="$(_pg_dir)"; log="$(_log_file postgres)"; pidf="$(_pid_file postgres)"
+    d="$(_pg_dir)"; log="$(_log_file "$(_pg_name)")"; pidf="$(_pid_file "$(_pg_name)")"
     if _pg_running; then
         state="; already running"
     elif _pg_ready; then
@@ -568,7 +573,7 @@ pg_start() {
 
 pg_stop() {
     local d pidf
-    d="$(_pg_dir)"; pidf="$(_pid_file postgres)"
+    d="$(_pg_dir)"; pidf="$(_pid_file "$(_pg_name)")"
     rm -f "$pidf"
     if ! _pg_running; then
         _say postgres "not running"

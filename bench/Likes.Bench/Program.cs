@@ -1,6 +1,7 @@
 using Likes.Bench;
 using Likes.Bench.Demo;
 using Likes.Bench.Fleet;
+using Likes.Bench.Report;
 using Likes.Bench.Run;
 using Likes.Bench.Scenarios;
 using System.Runtime.InteropServices;
@@ -35,6 +36,8 @@ return args switch
     ["bench"] => await new BenchRunner(env, BenchSizes.Full, root).RunAsync(cancel.Token),
     ["bench", "--quick"] => await new BenchRunner(env, BenchSizes.Quick, root).RunAsync(cancel.Token),
     ["persist"] => await Persist(),
+    ["topology", var name, .. var mode] when mode is [] or ["--quick"] => await Topology(name, mode is [] ? BenchSizes.Full : BenchSizes.Quick),
+    ["topology-comparison"] => await TopologyComparison.WriteAsync(root),
     _ => Usage(),
 };
 
@@ -59,8 +62,16 @@ async Task<int> Persist()
     return 0;
 }
 
+async Task<int> Topology(string name, BenchSizes sizes)
+{
+    using var fleet = FleetDaemons.FromEnvironment();
+    var figures = await new TopologyScenario(env, sizes, fleet).RunAsync(name, cancel.Token);
+    await TopologyComparison.SaveAsync(figures, root);
+    return 0;
+}
+
 static int Usage()
 {
-    Console.Error.WriteLine("usage: likes-bench demo | bench [--quick] | persist");
+    Console.Error.WriteLine("usage: likes-bench demo | bench [--quick] | persist | topology <single|cluster> [--quick] | topology-comparison");
     return 2;
 }

@@ -81,17 +81,7 @@ public sealed class ReadStore(StackFixture stack)
     /// <summary>What FLUSHALL would do to this fixture, without touching anyone else's keys on the shared server.</summary>
     public async Task DeleteAllKeysAsync()
     {
-        var server = stack.Redis.GetServers()[0];
-        var keys = new List<RedisKey>();
-        await foreach (var key in server.KeysAsync(pattern: stack.KeyPrefix + "*", pageSize: 1000))
-        {
-            keys.Add(key);
-        }
-
-        foreach (var chunk in keys.Chunk(500))
-        {
-            await Redis.KeyDeleteAsync(chunk);
-        }
+        await stack.Redis.DeleteKeysAsync(stack.KeyPrefix + "*");
     }
 
     /// <summary>

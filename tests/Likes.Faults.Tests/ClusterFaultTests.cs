@@ -7,13 +7,19 @@ namespace Likes.Faults.Tests;
 
 /// <summary>
 /// Faults of the production topology (scripts/cluster.sh: three NATS nodes with R3 streams, a Redis Cluster, a
-/// PostgreSQL standby, two of every daemon), checked as the single-node scenarios are. The load goes through edge-1.
+/// PostgreSQL standby, two of every daemon), checked as the single-node scenarios are. The load spreads its users over both edges.
 /// </summary>
 [Collection(PrivateClusterStackCollection.Name)]
 public sealed class ClusterFaultTests(PrivateClusterStack stack, ITestOutputHelper output)
 {
     /// <summary>Longer than the Redis Cluster's node timeout (scripts/cluster.sh, 5 s): the replica takes over before the master is back.</summary>
     private static readonly TimeSpan PastFailover = TimeSpan.FromSeconds(10);
+
+    /// <summary>Several of JetStream's election timeouts: the two connected nodes elect a leader while the third is cut off.</summary>
+    private static readonly TimeSpan CutHold = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a node back from a cut may take to have the stream's events it missed.</summary>
+    private static readonly TimeSpan StreamCatchUpLimit = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task Kill9TheStreamLeader_UnderLoad_LosesNoAcknowledgedWrite()
@@ -103,6 +109,56 @@ public sealed class ClusterFaultTests(PrivateClusterStack stack, ITestOutputHelp
         };
 
         (await ScenarioRun.RunAsync(stack, plan, output)).AssertInvariants();
+    }
+
+    [FullRunFact]
+    public async Task Kill9ThePostgresPrimary_StandbyPromoted_WritesWaitAndLand()
+    {
+        var plan = new FaultPlan(7, "kill -9 the PostgreSQL primary, standby promoted", "SIGKILL of the primary's postmaster and backends under load; after the hold the standby promoted (pg-promote); the old primary back as its synchronous standby from a fresh base backup",
+            async c => c.Notes.Add($"killed {await c.Faults.KillPostgresPrimaryAsync()}"),
+            async c =>
+            {
+                await c.Faults.PromotePostgresStandbyAsync();
+                await c.Faults.RestartMissingAsync();
+                c.Notes.Add($"primary after: {await c.Faults.PostgresPrimaryAsync()}");
+            });
+
+        var run = await ScenarioRun.RunAsync(stack, plan, output);
+
+        run.AssertInvariants();
+        // With no primary, likes are accepted into the stream and applied after the promotion.
+        run.AssertEveryWriteAcceptedDuringFault();
+    }
+
+    [FullRunFact]
+    public async Task OneNatsNodeCutOff_UnderLoad_TheOtherTwoKeepTheStream()
+    {
+        var cut = string.Empty;
+        var plan = new FaultPlan(8, "one NATS node cut off", "iptables DROP on the routes of the node leading LIKES under load for 15 s (the other two keep a quorum and elect a leader); restored, it catches up",
+            async c =>
+            {
+                cut = await c.Faults.StreamLeaderAsync();
+                await c.Faults.CutNatsNodeAsync(cut);
+                c.Notes.Add($"cut {cut}");
+            },
+            async c =>
+            {
+                await c.Faults.RestoreNatsRoutesAsync();
+                var caughtUp = await c.Faults.WaitStreamReplicasCurrentAsync(StreamCatchUpLimit);
+                c.Notes.Add($"replicas current {caughtUp.TotalSeconds:F1} s after the restore; leader after: {await c.Faults.StreamLeaderAsync()}");
+            })
+        {
+            Hold = CutHold,
+        };
+
+        try
+        {
+            (await ScenarioRun.RunAsync(stack, plan, output)).AssertInvariants();
+        }
+        finally
+        {
+            await new FaultInjector(stack).RestoreNatsRoutesAsync();
+        }
     }
 
     /// <summary>SIGKILL of the process <paramref name="find"/> names when the fault comes (who leads changes), noted in the report.</summary>

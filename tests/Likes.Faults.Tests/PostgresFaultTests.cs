@@ -20,9 +20,7 @@ public sealed class PostgresFaultTests(PrivateStack stack, ITestOutputHelper out
         var run = await ScenarioRun.RunAsync(stack, plan, output);
 
         run.AssertInvariants();
-        var writes = run.DuringFault(RequestKind.Write).ToList();
-        Assert.NotEmpty(writes);
-        Assert.All(writes, w => Assert.Equal(202, w.Status));
+        run.AssertEveryWriteAcceptedDuringFault();
     }
 
     [Fact]

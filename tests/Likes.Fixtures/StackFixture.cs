@@ -121,12 +121,7 @@ public class StackFixture : IAsyncLifetime
         }
 
         await Nats.DisposeAsync();
-        var server = Redis.GetServers()[0];
-        var db = Redis.GetDatabase();
-        foreach (var key in server.Keys(pattern: KeyPrefix + "*", pageSize: 1000))
-        {
-            await db.KeyDeleteAsync(key);
-        }
+        await Redis.DeleteKeysAsync(KeyPrefix + "*");
 
         await Redis.DisposeAsync();
         await Postgres.DisposeAsync();

@@ -27,9 +27,8 @@ public class HotCounterTests(StackFixture stack, ITestOutputHelper output) : ICl
     public async Task InitializeAsync()
     {
         _admin = await ConnectionMultiplexer.ConnectAsync(stack.AdminRedis + ",allowAdmin=true");
-        var server = _admin.GetServers()[0];
-        _notifications = (await server.ConfigGetAsync("notify-keyspace-events")).FirstOrDefault().Value;
-        await server.ConfigSetAsync("notify-keyspace-events", "Kh");
+        _notifications = await _admin.ConfigGetAsync("notify-keyspace-events");
+        await _admin.ConfigSetAsync("notify-keyspace-events", "Kh");
         _persister = await DaemonHost.StartAsync("persister", b => b.AddPersister(), stack.Configuration());
         _events = new EventPublisher(stack.JetStream, stack.Stream);
         _keys = new RedisKeys(stack.KeyPrefix);
@@ -38,7 +37,7 @@ public class HotCounterTests(StackFixture stack, ITestOutputHelper output) : ICl
     public async Task DisposeAsync()
     {
         await _persister.DisposeAsync();
-        await _admin.GetServers()[0].ConfigSetAsync("notify-keyspace-events", _notifications ?? string.Empty);
+        await _admin.ConfigSetAsync("notify-keyspace-events", _notifications ?? string.Empty);
         await _admin.DisposeAsync();
     }
 

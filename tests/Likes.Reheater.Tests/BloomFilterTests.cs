@@ -41,7 +41,7 @@ public class BloomFilterTests(StackFixture stack) : IClassFixture<StackFixture>,
         var filterTtl = await _stack.Redis.KeyTimeToLiveAsync(_stack.Keys.Bloom(user));
         Assert.NotNull(filterTtl);
         Assert.InRange(timelineTtl!.Value - filterTtl.Value, TimeSpan.FromSeconds(-5), TimeSpan.FromSeconds(5));
-        Assert.Empty(stack.Redis.GetServers()[0].Keys(pattern: _stack.Keys.BloomStaging(user, "*")));
+        Assert.Empty(await stack.Redis.KeysAsync(_stack.Keys.BloomStaging(user, "*")).ToListAsync());
     }
 
     [Fact]

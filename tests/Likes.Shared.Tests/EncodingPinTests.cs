@@ -28,11 +28,7 @@ public sealed class EncodingPinTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        var db = _redis.GetDatabase();
-        foreach (var key in _redis.GetServers()[0].Keys(pattern: _prefix + "*"))
-        {
-            await db.KeyDeleteAsync(key);
-        }
+        await _redis.DeleteKeysAsync(_prefix + "*");
 
         await _redis.DisposeAsync();
     }

@@ -29,7 +29,7 @@ public sealed class DemoSummary(BenchEnvironment env, IConnectionMultiplexer red
         }
 
         var report = await new Exactness(postgres, redis, keys).CheckAsync(told, traffic.FirstContent, o.Celebrity);
-        using var edge = new Load.EdgeClient(env.Edge, env.JwtKey, 16);
+        using var edge = new Load.EdgeClient(env.Edges, env.JwtKey, 16);
         // Every user who wrote reads all of it back: their history from before the demo and what they wrote in it.
         var writers = traffic.Accepted.Keys.Select(k => k.User).ToHashSet();
         var toldWriters = told.Where(kv => writers.Contains(kv.Key.User)).ToDictionary();

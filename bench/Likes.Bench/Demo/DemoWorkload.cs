@@ -29,7 +29,7 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
-        using var edge = new EdgeClient(env.Edge, env.JwtKey, options.Clients + options.BurstClients);
+        using var edge = new EdgeClient(env.Edges, env.JwtKey, options.Clients + options.BurstClients);
         var traffic = new LikeTraffic(edge, new TrafficShape(options.Users, options.Contents, options.Clients, options.UnlikeShare));
         var celebrity = traffic.LastContent + 1;
         using var fleet = FleetDaemons.FromEnvironment();
@@ -44,7 +44,7 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
         var burstStarted = false;
 
         AnsiConsole.MarkupLine($"[bold]Likes demo[/]: {options.Users:N0} users scroll {options.Contents:N0} contents (Zipf) for {options.Duration.TotalSeconds:F0} s "
-            + $"through {env.Edge}; {options.WriteShare:P0} of page views end in a like or unlike; at {options.Duration.TotalSeconds / 2:F0} s a celebrity posts.");
+            + $"through {string.Join(", ", env.Edges)}; {options.WriteShare:P0} of page views end in a like or unlike; at {options.Duration.TotalSeconds / 2:F0} s a celebrity posts.");
         var population = DemoPopulation.Generate(options, traffic);
         LoadFigures loaded;
         await using (var postgres = NpgsqlDataSource.Create(env.Postgres))

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Likes.Fixtures;
 using StackExchange.Redis;
 
 namespace Likes.Bench.Diagnostics;
@@ -13,14 +14,14 @@ public sealed class KeyWrites : IAsyncDisposable
 {
     private const string Setting = "notify-keyspace-events";
     private readonly ConcurrentQueue<long> _at = new();
-    private readonly IServer _server;
+    private readonly IConnectionMultiplexer _admin;
     private readonly ISubscriber _subscriber;
     private readonly RedisChannel _channel;
     private readonly string _previous;
 
-    private KeyWrites(IServer server, ISubscriber subscriber, RedisChannel channel, string previous)
+    private KeyWrites(IConnectionMultiplexer admin, ISubscriber subscriber, RedisChannel channel, string previous)
     {
-        _server = server;
+        _admin = admin;
         _subscriber = subscriber;
         _channel = channel;
         _previous = previous;
@@ -28,10 +29,9 @@ public sealed class KeyWrites : IAsyncDisposable
 
     public static async Task<KeyWrites> WatchAsync(IConnectionMultiplexer admin, RedisKey key)
     {
-        var server = admin.GetServers()[0];
-        var previous = (await server.ConfigGetAsync(Setting)).FirstOrDefault().Value ?? string.Empty;
-        await server.ConfigSetAsync(Setting, "Kh");
-        var watch = new KeyWrites(server, admin.GetSubscriber(), RedisChannel.Literal($"__keyspace@{admin.GetDatabase().Database}__:{key}"), previous);
+        var previous = await admin.ConfigGetAsync(Setting) ?? string.Empty;
+        await admin.ConfigSetAsync(Setting, "Kh");
+        var watch = new KeyWrites(admin, admin.GetSubscriber(), RedisChannel.Literal($"__keyspace@{admin.GetDatabase().Database}__:{key}"), previous);
         await watch._subscriber.SubscribeAsync(watch._channel, (_, _) => watch._at.Enqueue(Stopwatch.GetTimestamp()));
         return watch;
     }
@@ -59,6 +59,6 @@ public sealed class KeyWrites : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _subscriber.UnsubscribeAsync(_channel);
-        await _server.ConfigSetAsync(Setting, _previous);
+        await _admin.ConfigSetAsync(Setting, _previous);
     }
 }

@@ -13,14 +13,17 @@ public sealed class RedisCommandStats
 
     private RedisCommandStats(Dictionary<string, (long Calls, long Usec)> commands) => _commands = commands;
 
-    public static async Task<RedisCommandStats> TakeAsync(IServer server)
+    /// <summary>Summed over <paramref name="servers"/>: the masters of a Redis Cluster together, or one node by itself.</summary>
+    public static async Task<RedisCommandStats> TakeAsync(IEnumerable<IServer> servers)
     {
-        var commands = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
-        foreach (var group in await server.InfoAsync("commandstats"))
+        var commands = new Dictionary<string, (long Calls, long Usec)>(StringComparer.Ordinal);
+        foreach (var info in await Task.WhenAll(servers.Select(s => s.InfoAsync("commandstats"))))
         {
-            foreach (var (key, value) in group)
+            foreach (var (key, value) in info.SelectMany(g => g))
             {
-                commands[key.Replace("cmdstat_", string.Empty, StringComparison.Ordinal)] = (Field(value, "calls"), Field(value, "usec"));
+                var name = key.Replace("cmdstat_", string.Empty, StringComparison.Ordinal);
+                var sum = commands.GetValueOrDefault(name);
+                commands[name] = (sum.Calls + Field(value, "calls"), sum.Usec + Field(value, "usec"));
             }
         }
 

@@ -28,7 +28,7 @@ public sealed class FleetDaemons : IDisposable
         return new FleetDaemons(
             new Uri(Environment.GetEnvironmentVariable("LIKES_AGGREGATOR_URL") ?? "http://127.0.0.1:9101"),
             new Uri(Environment.GetEnvironmentVariable("LIKES_PERSISTER_URL") ?? "http://127.0.0.1:9102"),
-            Path.Combine(root, ".local", "run"));
+            Path.Combine(root, Environment.GetEnvironmentVariable("LIKES_LOCAL_DIR") ?? ".local", "run"));
     }
 
     public async Task<MetricsSnapshot> ScrapeAsync(Uri daemon, CancellationToken cancellationToken)
@@ -44,6 +44,11 @@ public sealed class FleetDaemons : IDisposable
             ? pid
             : null;
     }
+
+    /// <summary>Every process with a pid file, alive now (in the cluster each node and replica: nats-1, redis-7001, edge-2…).</summary>
+    public IReadOnlyList<(string Name, int? Pid)> Processes()
+        => [.. Directory.EnumerateFiles(_runDirectory, "*.pid").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal)
+            .Select(name => (name, Pid(name))).Where(p => p.Item2 is not null)];
 
     public void Dispose() => _http.Dispose();
 }

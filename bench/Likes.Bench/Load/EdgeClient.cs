@@ -4,17 +4,25 @@ using Likes.Fixtures;
 
 namespace Likes.Bench.Load;
 
-/// <summary>The edge's HTTP API as a load generator uses it: keep-alive connections, one token per user.</summary>
+/// <summary>
+/// The edge's HTTP API as a load generator uses it: keep-alive connections, one token per user. Given several edges,
+/// each user's requests go to one of them (user id modulo their number), as behind a load balancer with sticky sessions.
+/// </summary>
 public sealed class EdgeClient : IDisposable
 {
-    private readonly HttpClient _http;
+    private readonly HttpClient[] _edges;
     private readonly string _key;
     private readonly ConcurrentDictionary<long, AuthenticationHeaderValue> _tokens = new();
 
     public EdgeClient(Uri edge, string jwtKey, int connections)
+        : this([edge], jwtKey, connections)
+    {
+    }
+
+    public EdgeClient(IReadOnlyList<Uri> edges, string jwtKey, int connections)
     {
         _key = jwtKey;
-        _http = new HttpClient(new SocketsHttpHandler
+        _edges = [.. edges.Select(edge => new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = connections,
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
@@ -23,7 +31,7 @@ public sealed class EdgeClient : IDisposable
         {
             BaseAddress = edge,
             Timeout = TimeSpan.FromSeconds(10),
-        };
+        })];
     }
 
     public async Task<int> LikeAsync(long user, long content, bool like, CancellationToken ct)
@@ -39,7 +47,7 @@ public sealed class EdgeClient : IDisposable
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
-        using var response = await _http.SendAsync(request, ct);
+        using var response = await EdgeOf(user).SendAsync(request, ct);
         return new WriteAnswer((int)response.StatusCode, response.Headers.RetryAfter?.Delta);
     }
 
@@ -47,14 +55,22 @@ public sealed class EdgeClient : IDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = Token(user);
-        using var response = await _http.SendAsync(request, ct);
+        using var response = await EdgeOf(user).SendAsync(request, ct);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct));
     }
 
     private AuthenticationHeaderValue Token(long user)
         => _tokens.GetOrAdd(user, u => new AuthenticationHeaderValue("Bearer", Tokens.For(u.ToString(System.Globalization.CultureInfo.InvariantCulture), _key, DateTime.UtcNow.AddHours(2))));
 
-    public void Dispose() => _http.Dispose();
+    private HttpClient EdgeOf(long user) => _edges[(int)((ulong)user % (ulong)_edges.Length)];
+
+    public void Dispose()
+    {
+        foreach (var edge in _edges)
+        {
+            edge.Dispose();
+        }
+    }
 }
 
 public readonly record struct WriteAnswer(int Status, TimeSpan? RetryAfter);

@@ -1,3 +1,4 @@
+using Likes.Fixtures;
 using StackExchange.Redis;
 
 namespace Likes.Bench.Memory;
@@ -14,7 +15,6 @@ public sealed class RedisMemory(IConnectionMultiplexer redis)
     /// <summary>Bytes and key count of every key matching <paramref name="pattern"/>, grouped by <paramref name="kindOf"/>.</summary>
     public async Task<IReadOnlyDictionary<string, KeysCost>> MeasureAsync(string pattern, Func<string, string> kindOf)
     {
-        var server = redis.GetServers()[0];
         var byKind = new Dictionary<string, KeysCost>(StringComparer.Ordinal);
         var page = new List<RedisKey>(Pipeline);
         async Task FlushAsync()
@@ -30,7 +30,7 @@ public sealed class RedisMemory(IConnectionMultiplexer redis)
             page.Clear();
         }
 
-        await foreach (var key in server.KeysAsync(pattern: pattern, pageSize: Pipeline))
+        await foreach (var key in redis.KeysAsync(pattern, Pipeline))
         {
             page.Add(key);
             if (page.Count == Pipeline)
@@ -56,13 +56,8 @@ public sealed class RedisMemory(IConnectionMultiplexer redis)
         return total;
     }
 
-    /// <summary>The server's <c>used_memory</c>: everything, other users' keys included.</summary>
-    public async Task<long> UsedMemoryAsync()
-    {
-        var info = await redis.GetServers()[0].InfoAsync("memory");
-        var used = info.SelectMany(g => g).First(kv => kv.Key == "used_memory").Value;
-        return long.Parse(used, System.Globalization.CultureInfo.InvariantCulture);
-    }
+    /// <summary>The servers' <c>used_memory</c> (every master's, summed): everything, other users' keys included.</summary>
+    public Task<long> UsedMemoryAsync() => redis.InfoSumAsync("memory", "used_memory");
 
     private async Task<long[]> UsagesAsync(IReadOnlyList<RedisKey> keys)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Dapper;
+using Likes.Fixtures;
 using NATS.Client.Core;
 using Npgsql;
 using StackExchange.Redis;
@@ -12,7 +13,7 @@ public sealed record Machine(int Cores, string CpuModel, double MemoryGb, string
 {
     public static async Task<Machine> DescribeAsync(BenchEnvironment env, IConnectionMultiplexer redis)
     {
-        var redisVersion = (await redis.GetServers()[0].InfoAsync("server")).SelectMany(g => g).FirstOrDefault(kv => kv.Key == "redis_version").Value ?? "?";
+        var redisVersion = (await redis.Masters()[0].InfoAsync("server")).SelectMany(g => g).FirstOrDefault(kv => kv.Key == "redis_version").Value ?? "?";
         string postgres;
         await using (var pg = NpgsqlDataSource.Create(env.Postgres))
         await using (var connection = await pg.OpenConnectionAsync())

@@ -41,11 +41,11 @@ public sealed class BenchRunner(BenchEnvironment env, BenchSizes sizes, string r
         var plots = new Plots(Path.Combine(root, "docs", "benchmarks", sizes.Mode));
         var shared = new ProcessIds([("load generator", Environment.ProcessId), ("redis", fleet.Pid("redis")), ("nats", fleet.Pid("nats"))], [("postgres", fleet.Pid("postgres"))]);
         AnsiConsole.MarkupLine($"[bold]Likes benchmarks[/] ({sizes.Mode}): {_results.Machine.Cores} cores, {Markup.Escape(_results.Machine.CpuModel)}, "
-            + $"{_results.Machine.MemoryGb} GB, {Markup.Escape(_results.Machine.Dotnet)}; fleet edge {env.Edge}");
+            + $"{_results.Machine.MemoryGb} GB, {Markup.Escape(_results.Machine.Dotnet)}; fleet edge {string.Join(", ", env.Edges)}");
 
         await ScenarioAsync("memory and feed-state", ["memory", "feed_state"], () => PrivateStackAsync(redis, fleetPostgres, shared, plots, ct));
 
-        using var edge = new EdgeClient(env.Edge, env.JwtKey, Math.Max(sizes.Ingest.Clients, sizes.Burst.Clients));
+        using var edge = new EdgeClient(env.Edges, env.JwtKey, Math.Max(sizes.Ingest.Clients, sizes.Burst.Clients));
         var traffic = new LikeTraffic(edge, new TrafficShape(sizes.Ingest.Users, sizes.Ingest.Contents, sizes.Ingest.Clients, sizes.Ingest.UnlikeShare));
         await ScenarioAsync("ingest", ["ingest"], async () =>
         {

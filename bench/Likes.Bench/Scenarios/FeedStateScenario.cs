@@ -1,6 +1,7 @@
 using Likes.Bench.Diagnostics;
 using Likes.Bench.Load;
 using Likes.Bench.Workload;
+using Likes.Fixtures;
 using Likes.Shared;
 using Likes.Shared.Configuration;
 using Microsoft.Extensions.Options;
@@ -51,9 +52,9 @@ public sealed class FeedStateScenario(LikeGraph graph, IConnectionMultiplexer re
         for (var round = 1; round <= sizes.Rounds; round++)
         {
             var label = $"{sizes.Clients} clients ({round}/{sizes.Rounds})";
-            var redisBefore = await RedisCommandStats.TakeAsync(redis.GetServers()[0]);
+            var redisBefore = await RedisCommandStats.TakeAsync(redis.Masters());
             await targets[0].SliceAsync(sizes.Clients, slice, label, ct);
-            redisCommands.AddRange((await RedisCommandStats.TakeAsync(redis.GetServers()[0])).Since(redisBefore));
+            redisCommands.AddRange((await RedisCommandStats.TakeAsync(redis.Masters())).Since(redisBefore));
             var pgBefore = await PgStatements.TakeAsync(diagnose.Postgres, diagnose.Database);
             await targets[1].SliceAsync(sizes.Clients, slice, label, ct);
             statements.AddRange((await PgStatements.TakeAsync(diagnose.Postgres, diagnose.Database)).Since(pgBefore));

@@ -39,7 +39,7 @@ public sealed class PersistScenario(int events, int batchSize, ProcessIds pids)
         progress("persist: draining it with the persister");
         await using var redis = await AdminRedis.ConnectAsync(TestServers.Redis);
         var statementsBefore = await PgStatements.TakeAsync(statementsSource, stack.Database);
-        var redisBefore = await RedisCommandStats.TakeAsync(redis.GetServers()[0]);
+        var redisBefore = await RedisCommandStats.TakeAsync(redis.Masters());
         var drain = Stopwatch.StartNew();
         IReadOnlyDictionary<string, double> drainCpu;
         MetricsSnapshot metrics;
@@ -67,7 +67,7 @@ public sealed class PersistScenario(int events, int batchSize, ProcessIds pids)
         }
 
         var statements = (await PgStatements.TakeAsync(statementsSource, stack.Database)).Since(statementsBefore);
-        var commands = (await RedisCommandStats.TakeAsync(redis.GetServers()[0])).Since(redisBefore);
+        var commands = (await RedisCommandStats.TakeAsync(redis.Masters())).Since(redisBefore);
         progress($"persist: measured from {measuredFrom.TotalSeconds:F1} s ({rowsAtStart:N0} rows committed by then); every row committed after {committed.TotalSeconds:F1} s, all acked after {drain.Elapsed.TotalSeconds:F1} s; "
             + $"{metrics["likes_persister_transaction_seconds_count"]:N0} transactions took {metrics["likes_persister_transaction_seconds_sum"]:F1} s; "
             + $"{metrics["likes_persister_counter_writes_total"]:N0} counter writes");

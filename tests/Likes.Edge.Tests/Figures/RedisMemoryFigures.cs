@@ -33,7 +33,7 @@ public sealed class RedisMemoryFigures(StackFixture stack, ITestOutputHelper out
     {
         // Reading the server's configuration and command statistics takes an admin connection; nothing is changed.
         await using var admin = await ConnectionMultiplexer.ConnectAsync(TestServers.Redis + ",allowAdmin=true");
-        var server = admin.GetServers()[0];
+        var server = admin.Masters()[0];
         var config = (await server.ConfigGetAsync("zset-max-listpack-*")).Concat(await server.ConfigGetAsync("maxmemory-policy"))
             .Select(p => $"{p.Key} {p.Value}");
         output.WriteLine($"Redis {server.Version}: {string.Join(", ", config)}");

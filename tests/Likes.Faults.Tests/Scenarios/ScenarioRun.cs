@@ -59,7 +59,7 @@ public sealed class ScenarioRun
         var history = new History();
         var answers = new Answers();
         var context = new FaultContext(stack, size, idBase, history, clock);
-        using var edge = new EdgeClient(stack.Edge, Tokens.DevelopmentKey, size.Clients);
+        using var edge = new EdgeClient(stack.Edges, Tokens.DevelopmentKey, size.Clients);
         var load = new FaultLoad(edge, size, plan.Shape, idBase, history, answers, clock);
         var readiness = new ReadinessMonitor(stack, clock);
 
@@ -172,6 +172,14 @@ public sealed class ScenarioRun
         using var entry = JsonDocument.Parse(jsonLine);
         var root = entry.RootElement;
         return $"    {root.GetProperty("Timestamp").GetString()?.Trim()} {root.GetProperty("Message").GetString()}";
+    }
+
+    /// <summary>The write path does not touch PostgreSQL: while it was away, writes were sent and every one was accepted.</summary>
+    public void AssertEveryWriteAcceptedDuringFault()
+    {
+        var writes = DuringFault(RequestKind.Write).ToList();
+        Assert.NotEmpty(writes);
+        Assert.All(writes, w => Assert.Equal(202, w.Status));
     }
 
     /// <summary>I5, I6 and I7: nothing acknowledged lost, every answer right and counts exact after one reconcile, no read answered 5xx.</summary>

@@ -30,6 +30,30 @@ public sealed class FaultInjector(PrivateStack stack)
     /// <summary>An immediate shutdown: every backend ends at once, no checkpoint; the next start replays the WAL, as after a crash.</summary>
     public Task CrashPostgresAsync() => stack.ScriptAsync("""_as_pg "$LIKES_PG_BIN/pg_ctl" -D "$(_pg_dir)" -m immediate -w -t 30 stop >/dev/null""");
 
+    /// <summary>
+    /// SIGKILL of the cluster's PostgreSQL primary, its postmaster and every backend at once (the machine gone); returns
+    /// its process name (<c>postgres</c> or <c>postgres-standby</c>, whichever node is the primary now).
+    /// </summary>
+    public async Task<string> KillPostgresPrimaryAsync()
+    {
+        var primary = await PostgresPrimaryAsync();
+        var tree = Signals.WithDescendants(stack.PidOf(primary) ?? throw new InvalidOperationException($"{primary} is not running"));
+        await Signals.SendAsync(Signals.Kill, tree);
+        foreach (var pid in tree)
+        {
+            await WaitDeadAsync(pid);
+        }
+
+        return primary;
+    }
+
+    /// <summary>The failover an operator runs (<c>./likes pg-promote --cluster</c>): the standby promoted and recorded as the primary.</summary>
+    public Task PromotePostgresStandbyAsync() => stack.ScriptAsync("pg_promote >/dev/null");
+
+    /// <summary>The process name of the node the scripts record as the PostgreSQL primary.</summary>
+    public async Task<string> PostgresPrimaryAsync()
+        => (await stack.ScriptAsync("""_pg_node_name "$(pg_primary_node)" """)).Trim().Split('\n')[^1];
+
     /// <summary>Every master emptied (a Redis Cluster's replicas follow their masters).</summary>
     public async Task FlushRedisAsync()
     {
@@ -61,6 +85,53 @@ public sealed class FaultInjector(PrivateStack stack)
     {
         var leader = await StreamLeaderAsync();
         return stack.NatsNodes.First(n => n != leader);
+    }
+
+    /// <summary>
+    /// NATS node <paramref name="node"/> (<c>nats-&lt;i&gt;</c>) cut off from the other two: its route traffic dropped
+    /// (iptables, scripts/cluster.sh <c>nats_node_cut</c>); its clients still reach it.
+    /// </summary>
+    public Task CutNatsNodeAsync(string node) => stack.ScriptAsync($"nats_node_cut {node["nats-".Length..]} >/dev/null");
+
+    /// <summary>Every route cut removed; safe when none is in place.</summary>
+    public Task RestoreNatsRoutesAsync() => stack.ScriptAsync("nats_uncut");
+
+    /// <summary>
+    /// Waits until every replica of the event stream is current again (each node's store caught up with the leader),
+    /// as the leader's <c>/jsz</c> reports them; returns how long that took.
+    /// </summary>
+    public async Task<TimeSpan> WaitStreamReplicasCurrentAsync(TimeSpan limit)
+    {
+        var stream = new Likes.Shared.Configuration.StreamOptions().Name;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < limit)
+        {
+            var monitor = stack.Ports.NatsMonitor[int.Parse((await StreamLeaderAsync())["nats-".Length..], System.Globalization.CultureInfo.InvariantCulture) - 1];
+            try
+            {
+                using var jsz = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{monitor}/jsz?streams=true")));
+                var cluster = jsz.RootElement.GetProperty("account_details").EnumerateArray()
+                    .SelectMany(a => a.TryGetProperty("stream_detail", out var d) ? d.EnumerateArray() : Enumerable.Empty<System.Text.Json.JsonElement>())
+                    .Where(d => d.GetProperty("name").GetString() == stream)
+                    .Select(d => d.GetProperty("cluster"))
+                    .FirstOrDefault();
+                if (cluster.ValueKind == System.Text.Json.JsonValueKind.Object && cluster.TryGetProperty("replicas", out var replicas)
+                    && replicas.GetArrayLength() == stack.NatsNodes.Count - 1
+                    && replicas.EnumerateArray().All(r => r.TryGetProperty("current", out var current) && current.GetBoolean()))
+                {
+                    return clock.Elapsed;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // The leader moved or is restarting: ask again.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"the replicas of {stream} were not current after {limit.TotalSeconds:F0} s");
     }
 
     /// <summary>The process (<c>redis-&lt;port&gt;</c>) of a Redis Cluster master, as the admin's client sees the cluster now.</summary>

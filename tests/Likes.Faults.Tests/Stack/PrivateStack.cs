@@ -102,8 +102,11 @@ public class PrivateStack : IAsyncLifetime
         ? $"Host=127.0.0.1:{Ports.Postgres[0]},127.0.0.1:{Ports.Postgres[1]};Target Session Attributes=primary;Database=likes;Username=likes;Password=likes"
         : $"Host=127.0.0.1;Port={Ports.Postgres[0]};Database=likes;Username=likes;Password=likes";
 
-    /// <summary>The first edge: the load goes through it.</summary>
-    public Uri Edge => new($"http://127.0.0.1:{Ports.Daemons[Ports.ReplicasOf("edge")[0]]}");
+    /// <summary>The first edge, for a test's own requests.</summary>
+    public Uri Edge => Edges[0];
+
+    /// <summary>Every edge (two in the cluster): the load spreads its users over them.</summary>
+    public IReadOnlyList<Uri> Edges => [.. Ports.ReplicasOf("edge").Select(e => new Uri($"http://127.0.0.1:{Ports.Daemons[e]}"))];
 
     public string LocalPath => Path.Combine(Root, LocalDir);
 
@@ -115,7 +118,7 @@ public class PrivateStack : IAsyncLifetime
     private string NatsUrls(string? userInfo) => string.Join(',', Ports.Nats.Select(p => $"nats://{(userInfo is null ? string.Empty : userInfo + "@")}127.0.0.1:{p}"));
 
     /// <summary>The stack as the benchmark's load generator and checks address one.</summary>
-    public BenchEnvironment Bench => new(Edge, Tokens.DevelopmentKey, Postgres, Redis, "l:", Nats);
+    public BenchEnvironment Bench => new(Edge, Tokens.DevelopmentKey, Postgres, Redis, "l:", Nats) { Edges = Edges };
 
     public ScenarioResults Results { get; }
 
@@ -187,15 +190,21 @@ public class PrivateStack : IAsyncLifetime
     {
         await StopLeftoversAsync();
         // Fresh servers every run: the stream store and Redis start empty, the database is recreated and migrated;
-        // the logs start empty too (the edge logs every publish here), so they hold this run only. A cluster's standby
-        // is made again from the primary.
-        foreach (var dir in new[] { "nats", "redis", "logs", "pg-standby" })
+        // the logs start empty too (the edge logs every publish here), so they hold this run only. A cluster's
+        // PostgreSQL starts over too (a failover of the last run may have left node 2 the primary), its standby made
+        // again from the primary.
+        foreach (var dir in Cluster ? ["nats", "redis", "logs", "pg", "pg-standby"] : new[] { "nats", "redis", "logs" })
         {
             var path = Path.Combine(LocalPath, dir);
             if (Directory.Exists(path))
             {
                 Directory.Delete(path, recursive: true);
             }
+        }
+
+        if (File.Exists(Path.Combine(LocalPath, "pg-primary")))
+        {
+            File.Delete(Path.Combine(LocalPath, "pg-primary"));
         }
 
         await ScriptAsync("servers_up >/dev/null && _pg_psql -d postgres -c 'DROP DATABASE IF EXISTS likes WITH (FORCE)' && _pg_ensure_app && fleet_provision >/dev/null");
@@ -244,7 +253,9 @@ public class PrivateStack : IAsyncLifetime
         // A scale scenario's third replicas are not in the fleet's list: fleet_stop would leave them.
         await Signals.SendAsync(Signals.Kill, Ports.ThirdReplicas.Keys.Select(PidOf).OfType<int>().Where(Signals.IsAlive));
         // A NATS store a disk-full scenario left on its own small disk goes back where it was.
+        // A partition scenario's iptables rules go too (nats_uncut removes none when there are none).
         await ScriptAsync("""
+            if cluster_enabled; then nats_uncut; fi
             fleet_stop && servers_down >/dev/null
             store="$(_local_dir)/nats"
             if mountpoint -q "$store"; then umount "$store"; fi
