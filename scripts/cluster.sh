@@ -18,6 +18,7 @@
 #   LIKES_PG_STANDBY_PORT     5443             the standby as started
 #   LIKES_REDIS_NODE_TIMEOUT  5000             ms before a silent master is failed over to its replica
 #   LIKES_NATS_NODE_GID_BASE  64230            as root, NATS node i runs with group base + i (nats_node_cut)
+#   LIKES_NATS_START_TIMEOUT  120              s a node may take to be healthy (a restart replays its store)
 
 # Turns the cluster on for this shell: its own folder, ports and stream replication, the single-node variables
 # the rest of the scripts read pointed at the cluster's first node. Streams are R3 (scripts/fleet.sh).
@@ -142,7 +143,7 @@ nats_cluster_start() {
     local i
     for i in 1 2 3; do nats_node_start "$i"; done
     for i in 1 2 3; do
-        wait_for "NATS node $i" 30 _nats_node_healthy "$i" || { _tail_log "$(_log_file "nats-$i")"; return 1; }
+        wait_for "NATS node $i" "${LIKES_NATS_START_TIMEOUT:-120}" _nats_node_healthy "$i" || { _tail_log "$(_log_file "nats-$i")"; return 1; }
     done
     # JetStream answers once the nodes elected a meta leader: wait for it, so that provisioning finds one.
     wait_for "a JetStream meta leader with both peers current" 30 _nats_meta_leader || { _tail_log "$(_log_file nats-1)"; return 1; }

@@ -22,9 +22,10 @@ fleet_daemons() {
     done
 }
 
-# Every edge's URL, comma-separated (the load generator and the demo spread their users over them).
-fleet_edge_urls() {
-    fleet_daemons | awk -F: '/^edge/ {printf "%shttp://127.0.0.1:%s", sep, $3; sep = ","} END {print ""}'
+# Every replica's URL of a daemon, comma-separated: the load generator and the demo spread their users over the
+# edges, and sum the workers' metrics over their replicas.
+fleet_urls() {
+    fleet_daemons | awk -F: -v d="$1" '$1 == d || index($1, d "-") == 1 {printf "%shttp://127.0.0.1:%s", sep, $3; sep = ","} END {print ""}'
 }
 
 # The daemon a fleet entry runs (edge-2 runs the edge): its credentials and durable consumers are the daemon's.

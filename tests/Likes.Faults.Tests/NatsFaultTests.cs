@@ -15,6 +15,9 @@ namespace Likes.Faults.Tests;
 public sealed class NatsFaultTests(PrivateStack stack, ITestOutputHelper output)
 {
     /// <summary>The edge's default publish timeout, plus room for a loaded machine.</summary>
+    /// <summary>How many seconds a restarted server's JetStream may take to answer again.</summary>
+    private const int JetStreamRecoveryAttempts = 30;
+
     private static readonly TimeSpan PublishTimeoutAndMargin = TimeSpan.FromSeconds(2) + TimeSpan.FromSeconds(1.5);
 
     [Fact]
@@ -132,10 +135,24 @@ public sealed class NatsFaultTests(PrivateStack stack, ITestOutputHelper output)
         Assert.True(drained.CaughtUp, "the stream did not drain: " + string.Join("; ", drained.Behind));
     }
 
-    /// <summary>What the server holds of the event stream: a restart that lost its tail shows as a lower last sequence.</summary>
+    /// <summary>
+    /// What the server holds of the event stream: a restart that lost its tail shows as a lower last sequence. Asked
+    /// again while a just-restarted server's JetStream does not answer yet (it recovers its streams first).
+    /// </summary>
     private static async Task<StreamState> StreamStateAsync(PrivateStack stack)
     {
         await using var nats = stack.ConnectNats();
-        return (await new NatsJSContext(nats).GetStreamAsync(new StreamOptions().Name)).Info.State;
+        var js = new NatsJSContext(nats);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return (await js.GetStreamAsync(new StreamOptions().Name)).Info.State;
+            }
+            catch (NatsJSApiNoResponseException) when (attempt < JetStreamRecoveryAttempts)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
     }
 }

@@ -44,6 +44,18 @@ public sealed class MetricsSnapshot
         return new MetricsSnapshot(sums);
     }
 
+    /// <summary>Several daemons' snapshots as one: each metric summed over them.</summary>
+    public static MetricsSnapshot Sum(IEnumerable<MetricsSnapshot> snapshots)
+    {
+        var sums = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (name, value) in snapshots.SelectMany(s => s._sums))
+        {
+            sums[name] = sums.GetValueOrDefault(name) + value;
+        }
+
+        return new MetricsSnapshot(sums);
+    }
+
     /// <summary>How much a metric grew from <paramref name="before"/> to this snapshot.</summary>
     public double Since(MetricsSnapshot before, string metric) => this[metric] - before[metric];
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Likes.Fixtures;
 using StackExchange.Redis;
 
 namespace Likes.Bench.Memory;
@@ -44,10 +45,7 @@ public sealed class NaiveLikerSets(IConnectionMultiplexer redis, string prefix)
         }
         finally
         {
-            foreach (var chunk in keys.Chunk(MembersPerCommand))
-            {
-                await db.KeyDeleteAsync(chunk);
-            }
+            await db.DeleteEachAsync(keys);
         }
     }
 }
