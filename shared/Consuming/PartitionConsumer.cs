@@ -151,6 +151,11 @@ public sealed class PartitionConsumer(
 
     protected override async Task ApplyAsync(Session session, List<INatsJSMsg<byte[]>> batch, CancellationToken stopping, CancellationToken abort)
     {
+        if (batch.Exists(m => Sequence(m) <= session.Position))
+        {
+            await EnsureSameStreamAsync(session, abort);
+        }
+
         var fresh = batch.FindIndex(m => Sequence(m) > session.Position);
         if (fresh < 0)
         {
@@ -326,6 +331,20 @@ public sealed class PartitionConsumer(
                 metrics.Failed(FailureKind.Event);
                 return ex;
             }
+        }
+    }
+
+    /// <summary>
+    /// An event at or below the position is acked without being applied: right only on the stream the session opened
+    /// on. A stream created again under the same consumer names hands out its new events from sequence 1, to a session
+    /// that saw no error while the stream was gone (an empty fetch looks the same).
+    /// </summary>
+    private async Task EnsureSameStreamAsync(Session session, CancellationToken abort)
+    {
+        var epoch = StreamEpoch.Of((await js.GetStreamAsync(stream.Name, cancellationToken: abort)).Info);
+        if (epoch != session.Epoch)
+        {
+            throw new StreamRecreatedException(stream.Name, session.Epoch, epoch);
         }
     }
 

@@ -11,6 +11,12 @@ namespace Likes.Shared.Consuming;
 /// </summary>
 public sealed class PartitionStream(INatsJSContext js, StreamOptions stream, int partition)
 {
+    /// <summary>
+    /// JetStream's "no message found" (a 404 like "stream not found", which must not read as an empty partition: the
+    /// loop would go on with a session of a deleted stream).
+    /// </summary>
+    private const int NoMessageFound = 10037;
+
     private readonly string _subject = stream.EventSubject(partition);
 
     /// <summary>The stream's own message lookup ($JS.API.STREAM.MSG.GET), answered by the stream's leader: always current.</summary>
@@ -49,7 +55,7 @@ public sealed class PartitionStream(INatsJSContext js, StreamOptions stream, int
             var m = (await js.JSRequestResponseAsync<StreamMsgGetRequest, StreamMsgGetResponse>(_get, request, cancellationToken)).Message;
             return new StreamEvent(m.Seq, m.Subject, m.Data, m.Time);
         }
-        catch (NatsJSApiException ex) when (ex.Error.Code == 404)
+        catch (NatsJSApiException ex) when (ex.Error.ErrCode == NoMessageFound)
         {
             return null;
         }
