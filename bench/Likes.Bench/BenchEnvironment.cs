@@ -10,6 +10,9 @@ public sealed record BenchEnvironment(Uri Edge, string JwtKey, string Postgres, 
 {
     public IReadOnlyList<Uri> Edges { get; init; } = [Edge];
 
+    /// <summary>The stack is `./likes up --cluster`'s (<c>LIKES_CLUSTER=on</c>): commands a person is pointed to take <c>--cluster</c>.</summary>
+    public bool Cluster { get; init; }
+
     public static BenchEnvironment FromEnvironment()
     {
         var edges = (Environment.GetEnvironmentVariable("LIKES_EDGE_URLS") ?? Environment.GetEnvironmentVariable("LIKES_EDGE_URL") ?? "http://127.0.0.1:8080")
@@ -23,6 +26,7 @@ public sealed record BenchEnvironment(Uri Edge, string JwtKey, string Postgres, 
             Environment.GetEnvironmentVariable("LIKES_NATS_URL") ?? "nats://127.0.0.1:4222")
         {
             Edges = edges,
+            Cluster = Environment.GetEnvironmentVariable("LIKES_CLUSTER") == "on",
         };
     }
 }

@@ -72,8 +72,9 @@ public sealed class DemoSummary(BenchEnvironment env, IConnectionMultiplexer red
         AnsiConsole.MarkupLine(exact
             ? "[green]Every accepted like is in PostgreSQL, every count is exact in PostgreSQL and Redis, and every user reads what they did.[/]"
             : "[red]Not exact: see the table above.[/]");
-        AnsiConsole.MarkupLine($"Next: metrics at {env.Edge}metrics and http://127.0.0.1:9101/metrics (aggregator) … :9104 (reconciler); "
-            + "[bold]./likes status[/]; [bold]./likes bench --quick[/]; stop everything with [bold]./likes down[/].");
+        var cluster = env.Cluster ? " --cluster" : "";
+        AnsiConsole.MarkupLine($"Next: metrics at {string.Join(", ", env.Edges.Select(e => $"{e}metrics"))} and on every daemon's port "
+            + $"([bold]./likes status{cluster}[/] lists them); [bold]./likes bench{cluster} --quick[/]; stop everything with [bold]./likes down{cluster}[/].");
         return exact ? 0 : 1;
     }
 
