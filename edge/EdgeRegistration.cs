@@ -44,7 +44,7 @@ public static class EdgeRegistration
         services.AddSingleton<PublishMetrics>();
         services.AddSingleton(sp =>
         {
-            var guard = new StreamSequenceGuard(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.SequenceReuseWindow);
+            var guard = new StreamSequenceGuard(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.SequenceGuard);
             sp.GetRequiredService<INatsConnection>().ConnectionDisconnected += (_, _) =>
             {
                 guard.Disconnected();
@@ -52,6 +52,7 @@ public static class EdgeRegistration
             };
             return guard;
         });
+        services.AddSingleton<StreamEpochWatch>();
         services.AddSingleton<IdempotencyKeys>();
         services.AddSingleton<LikePublisher>();
         services.AddSingleton<DeletedContents>();

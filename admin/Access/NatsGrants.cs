@@ -23,8 +23,11 @@ public static class NatsGrants
         {
             // Provisions and deletes streams; the tests publish and read anything through it.
             "admin" => new([">"], [">"]),
-            // Publishes events on the partition subjects and reheat requests; claims Idempotency-Keys in their bucket.
-            "edge" => new([.. Partitions(stream).Select(stream.EventSubject), stream.ReheatSubject, .. IdempotencyBucket(stream)], [inbox]),
+            // Publishes events on the partition subjects and reheat requests; claims Idempotency-Keys in their bucket;
+            // reads the event stream's epoch (a stream created anew may hand out sequences it acknowledged before).
+            "edge" => new(
+                [.. Partitions(stream).Select(stream.EventSubject), stream.ReheatSubject, .. IdempotencyBucket(stream), $"{Api}.STREAM.INFO.{stream.Name}"],
+                [inbox]),
             // Each asks for rebuilds too: the aggregator for a heavy user's filter, the persister for a cold duplicate.
             // The persister publishes the changes it committed, too (from its outbox).
             "aggregator" or "persister" => new(

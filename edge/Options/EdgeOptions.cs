@@ -23,13 +23,17 @@ public sealed class EdgeOptions : ISectionOptions, IValidatableObject
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// How far back, after a reconnect, an acked stream sequence may be and still count as handed out again (a
-    /// server that lost the tail of its stream; refused with 503) rather than a stream re-created from nothing
-    /// (trusted). A lost tail is what the server had not yet written out: hundreds of events, not tens of
-    /// thousands. 0 turns the check off.
+    /// After a reconnect to the stream server, refuse (503) an ack at a sequence the stream had handed out before: a
+    /// server that lost the tail of its stream hands them out again (docs/reliability.md). Off only to show what it keeps.
     /// </summary>
-    [Range(0, 1_000_000_000)]
-    public long SequenceReuseWindow { get; set; } = 10_000;
+    public bool SequenceGuard { get; set; } = true;
+
+    /// <summary>
+    /// How often at most the edge reads the stream's epoch (its creation time) while it publishes: a stream created
+    /// anew hands out low sequences legitimately, and the guard starts over once it sees the new epoch.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan StreamEpochCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The Retry-After of a 503.</summary>
     [Range(1, 3600)]

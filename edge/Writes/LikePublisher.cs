@@ -18,6 +18,7 @@ namespace Likes.Edge.Writes;
 public sealed partial class LikePublisher(
     INatsJSContext js,
     StreamSequenceGuard sequences,
+    StreamEpochWatch epochs,
     IdempotencyKeys idempotencyKeys,
     IOptions<StreamOptions> stream,
     IOptions<EdgeOptions> edge,
@@ -64,7 +65,14 @@ public sealed partial class LikePublisher(
                 ack.EnsureSuccess();
             }
 
-            if (!sequences.Trust(ack.Seq, ack.Duplicate, sent))
+            var trusted = sequences.Trust(ack.Seq, ack.Duplicate, sent);
+            if (await epochs.ReadIfDueAsync(timeout.Token) is { } epoch && sequences.Observe(epoch) && !trusted)
+            {
+                // Refused against the marks of a stream since created anew: judged again against the new one.
+                trusted = sequences.Trust(ack.Seq, ack.Duplicate, sent);
+            }
+
+            if (!trusted)
             {
                 metrics.Failed(PublishMetrics.SequenceReused, Stopwatch.GetElapsedTime(started));
                 activity?.SetStatus(ActivityStatusCode.Error, PublishMetrics.SequenceReused);

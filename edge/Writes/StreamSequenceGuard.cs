@@ -5,11 +5,11 @@ namespace Likes.Edge.Writes;
 /// single-node nats-server killed mid-write can restart with the tail of its stream gone and hand out those
 /// sequences again; the durable consumers are already past them, so events stored under them are never
 /// delivered (docs/reliability.md). An ack at or below the highest sequence acknowledged before the drop is
-/// refused (503, the client retries), not accepted and lost; so is one more sequence for each publish not confirmed
-/// by an ack at the drop (stored, perhaps applied, its ack lost with the connection). Acks of publishes sent before the
-/// drop never arrive after it, and a stream that kept its tail only hands out higher sequences, so nothing
-/// it acknowledges beyond those is refused. A sequence more than <see cref="Options.EdgeOptions.SequenceReuseWindow"/> below
-/// the mark is a stream re-created from nothing (fresh consumers): trusted, and the guard starts over from it.
+/// refused (503, the client retries), not accepted and lost, however far below it lies; so is one more sequence for
+/// each publish not confirmed by an ack at the drop (stored, perhaps applied, its ack lost with the connection). Acks
+/// of publishes sent before the drop never arrive after it, and a stream that kept its tail only hands out higher
+/// sequences, so nothing it acknowledges beyond those is refused. Only a stream created anew (another epoch,
+/// <see cref="Observe"/>: fresh consumers) hands out low sequences legitimately: the guard starts over on it.
 /// The highest sequence is this process's: with several edges each guards its own.
 /// <para>
 /// A duplicate (a retry with the same Idempotency-Key) is acked with its original's sequence, which may lie at
@@ -18,7 +18,7 @@ namespace Likes.Edge.Writes;
 /// above the mark, the stream kept its tail and such a duplicate is trusted; at or below it, it is refused.
 /// </para>
 /// </summary>
-public sealed class StreamSequenceGuard(long window)
+public sealed class StreamSequenceGuard(bool enabled = true)
 {
     private const int Unknown = 0;
     private const int TailKept = 1;
@@ -44,6 +44,9 @@ public sealed class StreamSequenceGuard(long window)
     /// </summary>
     private long _confirmed;
 
+    /// <summary>The epoch of the stream the sequences above were acknowledged on; 0 until first read.</summary>
+    private long _epoch;
+
     /// <summary>A publish goes out: its number, for <see cref="Trust"/>.</summary>
     public long Sending() => Interlocked.Increment(ref _sent);
 
@@ -59,15 +62,33 @@ public sealed class StreamSequenceGuard(long window)
         Interlocked.Exchange(ref _tail, Unknown);
     }
 
+    /// <summary>
+    /// The stream's epoch as the server states it now. Another than the one the guard knew is a stream created anew:
+    /// its sequences start over, so the guard does too (and returns true).
+    /// </summary>
+    public bool Observe(long epoch)
+    {
+        var known = Interlocked.Exchange(ref _epoch, epoch);
+        if (known == 0 || known == epoch)
+        {
+            return false;
+        }
+
+        Interlocked.Exchange(ref _mark, 0);
+        Interlocked.Exchange(ref _span, 0);
+        Interlocked.Exchange(ref _highest, 0);
+        Interlocked.Exchange(ref _tail, TailKept);
+        return true;
+    }
+
     /// <summary>True when an event acknowledged at this stream sequence will be delivered to the consumers.</summary>
     /// <param name="duplicate">The stream answered with an earlier publish's sequence (same message id).</param>
     /// <param name="sent">The publish's number from <see cref="Sending"/>; 0 for none.</param>
     public bool Trust(ulong sequence, bool duplicate = false, long sent = 0)
     {
         var acked = (long)sequence;
-        var mark = Interlocked.Read(ref _mark);
-        var top = mark + Interlocked.Read(ref _span);
-        var reusable = acked <= top && mark - acked < window;
+        var top = Interlocked.Read(ref _mark) + Interlocked.Read(ref _span);
+        var reusable = enabled && acked <= top;
         if (duplicate)
         {
             return !reusable || Volatile.Read(ref _tail) == TailKept;
@@ -79,31 +100,15 @@ public sealed class StreamSequenceGuard(long window)
             return false;
         }
 
-        if (acked <= top)
-        {
-            // Far below anything a lost tail explains: a stream re-created from nothing, with consumers to match.
-            Interlocked.CompareExchange(ref _mark, 0, mark);
-            Interlocked.Exchange(ref _span, 0);
-            Interlocked.Exchange(ref _tail, TailKept);
-            Interlocked.Exchange(ref _highest, acked);
-            Confirm(sent);
-            return true;
-        }
-
         long seen;
         while ((seen = Interlocked.Read(ref _highest)) < acked && Interlocked.CompareExchange(ref _highest, acked, seen) != seen)
         {
         }
 
-        Confirm(sent);
-        return true;
-    }
-
-    private void Confirm(long sent)
-    {
-        long seen;
         while ((seen = Interlocked.Read(ref _confirmed)) < sent && Interlocked.CompareExchange(ref _confirmed, sent, seen) != seen)
         {
         }
+
+        return true;
     }
 }

@@ -6,12 +6,10 @@ namespace Likes.Edge.Tests;
 /// <summary>The rule that keeps a 202 from naming an event the consumers will never see (pure logic, no server).</summary>
 public sealed class StreamSequenceGuardTests
 {
-    private const long Window = 1_000;
-
     [Fact]
     public void WithoutADisconnect_EveryAckIsTrusted_InAnyOrder()
     {
-        var guard = new StreamSequenceGuard(Window);
+        var guard = new StreamSequenceGuard();
 
         Assert.True(guard.Trust(5));
         Assert.True(guard.Trust(9));
@@ -21,7 +19,7 @@ public sealed class StreamSequenceGuardTests
     [Fact]
     public void AfterADisconnect_AStreamThatKeptItsTail_IsTrustedAtItsFirstAck()
     {
-        var guard = new StreamSequenceGuard(Window);
+        var guard = new StreamSequenceGuard();
         guard.Trust(100);
 
         guard.Disconnected();
@@ -33,7 +31,7 @@ public sealed class StreamSequenceGuardTests
     [Fact]
     public void AfterADisconnect_SequencesHandedOutAgain_AreRefused_EvenWhenTheirAcksCompleteLate()
     {
-        var guard = new StreamSequenceGuard(Window);
+        var guard = new StreamSequenceGuard();
         guard.Trust(100);
         guard.Trust(98);
 
@@ -48,7 +46,7 @@ public sealed class StreamSequenceGuardTests
     [Fact]
     public void AfterADisconnect_PublishesInFlightAtTheDrop_MayHaveBeenStoredAboveTheHighestAck_SoTheirSequencesAreRefusedToo()
     {
-        var guard = new StreamSequenceGuard(Window);
+        var guard = new StreamSequenceGuard();
         guard.Trust(100);
         // Three publishes sent, stored at 101..103 and applied; their acks went down with the connection.
         guard.Sending();
@@ -65,7 +63,7 @@ public sealed class StreamSequenceGuardTests
     [Fact]
     public void AfterADisconnect_PublishesThatTimedOutBeforeTheDropWasSeen_AreCountedAsMaybeStored()
     {
-        var guard = new StreamSequenceGuard(Window);
+        var guard = new StreamSequenceGuard();
         guard.Trust(100);
         // Two publishes stored at 101 and 102; their acks lost, they time out before the client notices the drop.
         guard.Sending();
@@ -80,7 +78,7 @@ public sealed class StreamSequenceGuardTests
     [Fact]
     public void PublishesSentBeforeALaterAck_AreCoveredByIt_AndWidenNothing()
     {
-        var guard = new StreamSequenceGuard(Window);
+        var guard = new StreamSequenceGuard();
         guard.Sending();
         guard.Trust(100, sent: guard.Sending());
 
@@ -92,7 +90,7 @@ public sealed class StreamSequenceGuardTests
     [Fact]
     public void AnAckOfAnEarlierPublish_DoesNotConfirmOnesSentAfterIt()
     {
-        var guard = new StreamSequenceGuard(Window);
+        var guard = new StreamSequenceGuard();
         var first = guard.Sending();
         guard.Sending();
         guard.Sending();
@@ -107,9 +105,9 @@ public sealed class StreamSequenceGuardTests
     [Fact]
     public void ManyUnansweredPublishes_DoNotMakeAStreamThatLostItsTailLookRecreated()
     {
-        var guard = new StreamSequenceGuard(Window);
+        var guard = new StreamSequenceGuard();
         guard.Trust(5_000);
-        for (var i = 0; i < 3 * Window; i++)
+        for (var i = 0; i < 3_000; i++)
         {
             guard.Sending();
         }
@@ -123,7 +121,7 @@ public sealed class StreamSequenceGuardTests
     [Fact]
     public void ASecondDisconnect_MovesTheMarkToTheHighestSinceTheFirst()
     {
-        var guard = new StreamSequenceGuard(Window);
+        var guard = new StreamSequenceGuard();
         guard.Trust(100);
         guard.Disconnected();
         guard.Trust(250);
@@ -135,9 +133,23 @@ public sealed class StreamSequenceGuardTests
     }
 
     [Fact]
+    public void ATailLostFartherThanTenThousandSequences_IsStillRefused_OnTheSameEpoch()
+    {
+        var guard = new StreamSequenceGuard();
+        guard.Observe(7);
+        guard.Trust(583_724);
+
+        guard.Disconnected();
+
+        Assert.False(guard.Observe(7));
+        Assert.False(guard.Trust(572_559));
+        Assert.False(guard.Trust(1));
+    }
+
+    [Fact]
     public void ADisconnectBeforeAnyAck_RefusesNothing()
     {
-        var guard = new StreamSequenceGuard(Window);
+        var guard = new StreamSequenceGuard();
 
         guard.Disconnected();
 
@@ -145,12 +157,15 @@ public sealed class StreamSequenceGuardTests
     }
 
     [Fact]
-    public void FarBelowTheMark_IsAStreamCreatedAnew_Trusted_AndTheGuardStartsOverFromIt()
+    public void AStreamCreatedAnew_SeenByItsEpoch_IsTrusted_AndTheGuardStartsOverFromIt()
     {
-        var guard = new StreamSequenceGuard(Window);
+        var guard = new StreamSequenceGuard();
+        guard.Observe(1);
         guard.Trust(50_000);
         guard.Disconnected();
+        Assert.False(guard.Trust(1));
 
+        Assert.True(guard.Observe(2));
         Assert.True(guard.Trust(1));
         Assert.True(guard.Trust(2));
 
@@ -160,18 +175,35 @@ public sealed class StreamSequenceGuardTests
     }
 
     [Fact]
-    public void AWindowOfZero_TrustsEverything()
+    public void AStreamCreatedAnewWithoutADrop_DoesNotLeaveTheOldStreamsMarkBehind()
     {
-        var guard = new StreamSequenceGuard(0);
+        var guard = new StreamSequenceGuard();
+        guard.Observe(1);
+        guard.Trust(50_000);
+        Assert.True(guard.Observe(2));
+        guard.Trust(10);
+
+        guard.Disconnected();
+
+        Assert.False(guard.Trust(10));
+        Assert.True(guard.Trust(11));
+    }
+
+    [Fact]
+    public void TheGuardOff_TrustsEverything()
+    {
+        var guard = new StreamSequenceGuard(enabled: false);
         guard.Trust(100);
         guard.Disconnected();
 
         Assert.True(guard.Trust(100));
+        Assert.True(guard.Trust(90, duplicate: true));
     }
+
     [Fact]
     public void ADuplicateOfAWriteFromBeforeTheDrop_IsTrusted_OnceANewAckShowsTheStreamKeptItsTail()
     {
-        var guard = new StreamSequenceGuard(Window);
+        var guard = new StreamSequenceGuard();
         guard.Trust(100);
         guard.Disconnected();
 
@@ -183,7 +215,7 @@ public sealed class StreamSequenceGuardTests
     [Fact]
     public void AfterARestartThatLostItsTail_ADuplicateAtAReusedSequence_IsRefused_EvenOnceSequencesArePastTheMark()
     {
-        var guard = new StreamSequenceGuard(Window);
+        var guard = new StreamSequenceGuard();
         guard.Trust(100);
         guard.Disconnected();
 
@@ -195,18 +227,4 @@ public sealed class StreamSequenceGuardTests
         Assert.True(guard.Trust(101, duplicate: true));
     }
 
-    [Fact]
-    public void ADuplicateFarBelowTheMark_OrWithTheCheckOff_IsTrusted()
-    {
-        var guard = new StreamSequenceGuard(Window);
-        guard.Trust(50_000);
-        guard.Disconnected();
-        Assert.True(guard.Trust(10, duplicate: true));
-
-        var off = new StreamSequenceGuard(0);
-        off.Trust(100);
-        off.Disconnected();
-        off.Trust(50);
-        Assert.True(off.Trust(90, duplicate: true));
-    }
 }
