@@ -44,7 +44,10 @@ public sealed class DemoSummary(BenchEnvironment env, IConnectionMultiplexer red
 
         var table = new Table().Border(TableBorder.Rounded).HideHeaders().AddColumns("", "");
         table.AddRow("population", $"{o.Population.Shape.Users:N0} users, {o.Population.Likes:N0} likes loaded before the demo; {o.Options.Users:N0} of them active (the scrollers)");
-        table.AddRow("feed reads", $"{o.Reads.Ok:N0} ({o.Reads.Ok / seconds:N0}/s), p50 {reads.P50:F1} ms, p99 {reads.P99:F1} ms");
+        var (scrolling, inBurst) = (o.ReadsScrolling.Snapshot(), o.ReadsInBurst.Snapshot());
+        table.AddRow("feed reads", $"{o.Reads.Ok:N0} ({o.Reads.Ok / seconds:N0}/s), p50 {reads.P50:F1} ms, p99 {reads.P99:F1} ms: "
+            + $"while only scrolling p50 {scrolling.P50:F1} ms, p99 {scrolling.P99:F1} ms ({scrolling.Count:N0}); "
+            + $"during the celebrity burst p50 {inBurst.P50:F1} ms, p99 {inBurst.P99:F1} ms ({inBurst.Count:N0})");
         table.AddRow("likes and unlikes", $"{o.Writes.Ok + burst.Likes:N0} accepted in all: {o.Writes.Ok:N0} while scrolling ({o.Writes.Ok / seconds:N0}/s, p99 {writes.P99:F1} ms) "
             + $"and {burst.Likes:N0} in the celebrity burst; {o.Writes.ClientErrors + o.Writes.ServerErrors + o.Writes.Failures + burst.Load.Failed:N0} refused or failed");
         table.AddRow("celebrity burst", $"{burst.Likes:N0} likes in {burst.Load.Seconds:F1} s ({burst.Load.PerSecond:N0}/s, p99 {burst.Load.Latency.P99:F1} ms): "

@@ -37,11 +37,14 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
         await using var redis = await AdminRedis.ConnectAsync(env.Redis);
         var keys = new RedisKeys(env.KeyPrefix);
         var reads = new LatencyRecorder();
+        var readsScrolling = new LatencyRecorder();
+        var readsInBurst = new LatencyRecorder();
         var writes = new LatencyRecorder();
         var window = new LatencyRecorder();
         var windowStarted = Stopwatch.GetTimestamp();
         var feedP99 = 0.0;
         var burstStarted = false;
+        var inBurst = false;
 
         AnsiConsole.MarkupLine($"[bold]Likes demo[/]: {options.Users:N0} users scroll {options.Contents:N0} contents (Zipf) for {options.Duration.TotalSeconds:F0} s "
             + $"through {string.Join(", ", env.Edges)}; {options.WriteShare:P0} of page views end in a like or unlike; at {options.Duration.TotalSeconds / 2:F0} s a celebrity posts.");
@@ -81,7 +84,9 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
 
             await Task.Delay(options.Duration / 2, ct);
             burstStarted = true;
+            Volatile.Write(ref inBurst, true);
             burst = await new HotBurst(traffic, redis, keys).RunAsync(celebrity, traffic.FirstUser, options.BurstLikes, options.BurstClients, ct, quiet: true);
+            Volatile.Write(ref inBurst, false);
             scrolled = await scrolling;
             line.Finish($"  {scrolled.Elapsed.TotalSeconds,5:F1} s  done: {reads.Ok:N0} feed reads, {traffic.AcceptedOrder.Count:N0} likes and unlikes accepted "
                 + $"({traffic.AcceptedOrder.Count - burst.Likes:N0} while scrolling, {burst.Likes:N0} in the burst)");
@@ -91,7 +96,7 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
         var settled = await CatchUp.WaitAsync(env, CatchUpWithin, ct);
         var (fromRedis, fromPostgres) = await CompareReadsAsync(edge, traffic, ct);
         return await new DemoSummary(env, redis, keys).WriteAsync(
-            new DemoOutcome(options, traffic, population, celebrity, scrolled.Elapsed, reads, writes, burst, settled, fromRedis, fromPostgres), ct);
+            new DemoOutcome(options, traffic, population, celebrity, scrolled.Elapsed, reads, readsScrolling, readsInBurst, writes, burst, settled, fromRedis, fromPostgres), ct);
 
         string PagePath(Random random)
         {
@@ -110,6 +115,7 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
             var readAt = Stopwatch.GetTimestamp();
             var (status, _) = await edge.GetAsync(user, PagePath(random), token);
             reads.Record(readAt, status);
+            (Volatile.Read(ref inBurst) ? readsInBurst : readsScrolling).Record(readAt, status);
             Volatile.Read(ref window).Record(readAt, status);
             if (random.NextDouble() < options.WriteShare)
             {
@@ -147,6 +153,8 @@ public sealed record DemoOutcome(
     long Celebrity,
     TimeSpan Elapsed,
     LatencyRecorder Reads,
+    LatencyRecorder ReadsScrolling,
+    LatencyRecorder ReadsInBurst,
     LatencyRecorder Writes,
     BurstFigures Burst,
     CatchUpResult Settled,
