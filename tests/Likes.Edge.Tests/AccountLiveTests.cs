@@ -38,7 +38,10 @@ public sealed class AccountLiveTests(LiveStackFixture stack) : IClassFixture<Liv
 
         var token = Tokens.For(Users.Next());
         var (first, listed) = await Eventually.UntilAsync(
-            () => stack.Client.AllLikersAsync(content, token, 2), l => l.First.PrivateLikers == 4 && l.Listed.Count == 5, TimeSpan.FromSeconds(20), "four likers private");
+            () => stack.Client.AllLikersAsync(content, token, 2),
+            l => l.First.PrivateLikers == 4 && l.Listed.Count == 5 && l.First.Count == 9,
+            TimeSpan.FromSeconds(20),
+            "four likers private, and the paced counter at 9");
 
         Assert.Equal(9, first.Count);
         Assert.Equal(first.Count, listed.Count + first.PrivateLikers);
