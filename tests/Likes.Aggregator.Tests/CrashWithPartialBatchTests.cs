@@ -50,9 +50,13 @@ public class CrashWithPartialBatchTests(StackFixture fixture) : IClassFixture<St
     private async Task KillHoldingAsync(LikeEvent held, IReadOnlyList<LikeEvent> newer)
     {
         var durable = $"aggregator-p{Partitioner.PartitionOf(held.UserId, fixture.Stream.Partitions)}";
-        var process = Aggregators.StartProcess(fixture, new Dictionary<string, string?> { ["Consumer:BatchWindow"] = "00:00:05" });
+        // The event must reach a fetch that is waiting for it (then the batch window holds it); one already waiting
+        // when the loop fetches is applied at once. A long idle fetch keeps the loop in that wait.
+        var process = Aggregators.StartProcess(fixture, new Dictionary<string, string?> { ["Consumer:BatchWindow"] = "00:00:05", ["Consumer:IdleFetch"] = "00:01:00" });
         try
         {
+            await Eventually.UntilAsync(async () => (await fixture.JetStream.GetConsumerAsync(fixture.Stream.Name, durable)).Info.NumWaiting,
+                n => n >= 1, TimeSpan.FromSeconds(60), "the aggregator waiting for the partition's next event");
             await _publisher.PublishAsync(held);
             await Eventually.UntilAsync(async () => (await fixture.JetStream.GetConsumerAsync(fixture.Stream.Name, durable)).Info.NumAckPending,
                 // A cold process start (JIT, connections, consumers) on a machine busy with other test assemblies.
