@@ -66,7 +66,12 @@ public sealed partial class LikePublisher(
             }
 
             var trusted = sequences.Trust(ack.Seq, ack.Duplicate, sent);
-            if (await epochs.ReadIfDueAsync(timeout.Token) is { } epoch && sequences.Observe(epoch) && !trusted)
+            if (trusted)
+            {
+                // Off the request's path: a slow or refused read never delays a write.
+                _ = epochs.CheckAsync(CancellationToken.None);
+            }
+            else if (await epochs.CheckAsync(timeout.Token))
             {
                 // Refused against the marks of a stream since created anew: judged again against the new one.
                 trusted = sequences.Trust(ack.Seq, ack.Duplicate, sent);
