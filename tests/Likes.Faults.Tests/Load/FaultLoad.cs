@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Sockets;
 using System.Text.Json;
 using Likes.Bench.Load;
 
@@ -58,7 +59,7 @@ public sealed class FaultLoad(EdgeClient edge, FaultSize size, LoadShape shape, 
         {
             answer = await edge.WriteAsync(user, content, like, key, ct);
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or SocketException or OperationCanceledException)
         {
             // No answer: the write may or may not have happened, whoever gave up on it.
             Record(user, content, like, Outcome.Unknown, retry);
@@ -108,7 +109,8 @@ public sealed class FaultLoad(EdgeClient edge, FaultSize size, LoadShape shape, 
                 degraded = json.RootElement.TryGetProperty("degraded", out var d) && d.GetBoolean();
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        // A killed edge can fail a connection as it is set up, before HttpClient wraps the error: no answer all the same.
+        catch (Exception ex) when (ex is HttpRequestException or SocketException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {
             status = 0;
         }
