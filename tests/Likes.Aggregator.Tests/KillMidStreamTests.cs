@@ -14,8 +14,11 @@ public class KillMidStreamTests(StackFixture fixture, ITestOutputHelper output) 
         var model = new TimelineModel();
         var published = 0;
         const int lanes = 10, usersPerLane = 6, eventsPerLane = 300;
+        // Each process's batches and recoveries, printed when the timelines differ: what was applied, from where.
+        var logs = new List<string>();
+        var debug = new Dictionary<string, string?> { ["Logging:LogLevel:Likes.Shared.Consuming"] = "Debug" };
 
-        var process = Aggregators.StartProcess(fixture);
+        var process = Aggregators.StartProcess(fixture, debug);
         try
         {
             var publishing = Task.WhenAll(Enumerable.Range(0, lanes).Select(lane => Task.Run(async () =>
@@ -42,9 +45,10 @@ public class KillMidStreamTests(StackFixture fixture, ITestOutputHelper output) 
                 var mark = Math.Min(await AckedAsync() + 150, lanes * eventsPerLane);
                 await Eventually.UntilAsync(AckedAsync, acked => acked >= mark, TimeSpan.FromSeconds(60), $"progress before kill {kill}");
                 await process.KillAsync();
+                logs.Add(process.Output);
                 await process.DisposeAsync();
                 output.WriteLine($"kill {kill}: after {Volatile.Read(ref published)} published");
-                process = Aggregators.StartProcess(fixture);
+                process = Aggregators.StartProcess(fixture, debug);
             }
 
             await publishing;
@@ -52,11 +56,25 @@ public class KillMidStreamTests(StackFixture fixture, ITestOutputHelper output) 
         }
         finally
         {
+            logs.Add(process.Output);
             await process.DisposeAsync();
         }
 
         Assert.Equal(lanes * eventsPerLane, published);
-        await new TimelineReader(fixture).AssertHoldsAsync(model, within: TimeSpan.FromSeconds(30));
+        try
+        {
+            await new TimelineReader(fixture).AssertHoldsAsync(model, within: TimeSpan.FromSeconds(30));
+        }
+        catch
+        {
+            output.WriteLine(await publisher.DescribeAsync("aggregator"));
+            for (var i = 0; i < logs.Count; i++)
+            {
+                output.WriteLine($"--- aggregator process {i + 1}:\n{logs[i]}");
+            }
+
+            throw;
+        }
 
         async Task<long> AckedAsync()
         {
