@@ -25,7 +25,7 @@ internal static partial class ConsumerLog
     [LoggerMessage(EventId = 106, Level = LogLevel.Debug, Message = "Skipped {Count} redelivered events of partition {Partition} already applied through {Sequence}")]
     public static partial void SkippedRedelivered(ILogger logger, int count, int partition, ulong sequence);
 
-    [LoggerMessage(EventId = 108, Message = "Applied {Count} events of partition {Partition} through sequence {Sequence} from the stream ({Path}): the server did not deliver them to {Consumer} (runbook: events passed over)")]
+    [LoggerMessage(EventId = 108, Message = "Applied {Count} events of partition {Partition} through sequence {Sequence} from the stream ({Path}): the server did not deliver them to {Consumer} in stream order (runbook: events passed over)")]
     public static partial void AppliedFromStream(ILogger logger, LogLevel level, int count, int partition, ulong sequence, string path, string consumer);
 
     [LoggerMessage(EventId = 109, Level = LogLevel.Error, Message = "Partition {Partition} was applied through sequence {Sequence} but the stream ends at {LastSequence}: it lost its tail; events stored under the sequences it hands out again are not applied")]

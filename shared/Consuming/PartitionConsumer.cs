@@ -164,6 +164,14 @@ public sealed class PartitionConsumer(
             return;
         }
 
+        if (batch.Exists(m => Sequence(m) > session.Position && m.Metadata?.NumDelivered > 1))
+        {
+            // Only the stream says which held events lie between redeliveries and what follows them: the batch's
+            // stretch is applied from there, in order; its messages are then acked as applied.
+            await CatchUpAsync(session, batch.Max(Sequence) + 1, RecoveryPath.Redelivered, stopping, abort);
+            return;
+        }
+
         await CatchUpAsync(session, Sequence(batch[fresh]), session.HeldByPrevious > 0 && !session.Acked ? RecoveryPath.Held : RecoveryPath.Gap, stopping, abort);
         var run = new List<StreamEvent>(batch.Count - fresh);
         var last = session.Position;
@@ -208,9 +216,10 @@ public sealed class PartitionConsumer(
 
     /// <summary>
     /// The one place the loop reads the stream itself: the partition's events above the position and below
-    /// <paramref name="before"/> (the first event delivered above the position), or, after an idle fetch, those
-    /// stored before it began. Such events were delivered to someone else (a previous owner that died holding
-    /// them: <see cref="RecoveryPath.Held"/>) or not at all (<see cref="RecoveryPath.Gap"/>,
+    /// <paramref name="before"/> (the first event delivered above the position, or just past a batch holding
+    /// redeliveries), or, after an idle fetch, those stored before it began. Such events were delivered to someone
+    /// else (a previous owner that died holding them: <see cref="RecoveryPath.Held"/>), out of stream order
+    /// (<see cref="RecoveryPath.Redelivered"/>) or not at all (<see cref="RecoveryPath.Gap"/>,
     /// <see cref="RecoveryPath.Idle"/>): they are applied first, in order, a batch at a time.
     /// </summary>
     private async Task CatchUpAsync(Session session, ulong? before, RecoveryPath path, CancellationToken stopping, CancellationToken abort)
@@ -230,7 +239,7 @@ public sealed class PartitionConsumer(
             }
 
             metrics.Recovered(path, run.Count);
-            ConsumerLog.AppliedFromStream(Logger, path == RecoveryPath.Held ? LogLevel.Warning : LogLevel.Error, run.Count, Partition, run[^1].Sequence, path.ToString(), worker.DurableName(Partition));
+            ConsumerLog.AppliedFromStream(Logger, path is RecoveryPath.Held or RecoveryPath.Redelivered ? LogLevel.Warning : LogLevel.Error, run.Count, Partition, run[^1].Sequence, path.ToString(), worker.DurableName(Partition));
             await ApplyRunAsync(session, run, stopping, abort);
         }
     }

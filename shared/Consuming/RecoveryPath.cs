@@ -11,4 +11,10 @@ public enum RecoveryPath
 
     /// <summary>Still in the stream after an idle fetch came back empty: passed over by the server.</summary>
     Idle,
+
+    /// <summary>
+    /// A batch holding events redelivered above the position (a previous owner's, after AckWait): redeliveries come in
+    /// the order their AckWait ran out, with held events not yet due between them and the new events after them.
+    /// </summary>
+    Redelivered,
 }
