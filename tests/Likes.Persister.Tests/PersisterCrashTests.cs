@@ -31,9 +31,11 @@ public class PersisterCrashTests(StackFixture stack) : IClassFixture<StackFixtur
             await publishing;
             // Caught up by what PostgreSQL holds, not only by the server's consumer state, which can say "nothing
             // pending" while the restarted loop is still reading held events from the stream (docs/reliability.md).
+            // (pending, rows): a failure says whether events were still pending or acked without their rows.
             await Eventually.UntilAsync(
-                async () => await events.PendingAsync("persister") == 0 && await TruthQueries.RowsAsync(stack.Postgres, content) >= 1000,
-                TimeSpan.FromSeconds(90), "persister caught up, every like in PostgreSQL");
+                async () => (Pending: await events.PendingAsync("persister"), Rows: await TruthQueries.RowsAsync(stack.Postgres, content)),
+                state => state.Pending == 0 && state.Rows >= 1000,
+                TimeSpan.FromSeconds(90), "persister caught up, every like in PostgreSQL (pending, rows)");
 
             Assert.Equal(1000, await TruthQueries.RowsAsync(stack.Postgres, content));
             Assert.Equal(1000, await TruthQueries.StoredCountAsync(stack.Postgres, content));
