@@ -6,12 +6,15 @@ namespace Likes.Faults.Tests.Scenarios;
 
 /// <summary>
 /// How often each defence against the stream server's own faults fired during a scenario, from the daemons' metrics:
-/// events the workers applied from the stream by path (held, gap, idle), partitions found behind a lost tail, and the
+/// events the workers applied from the stream by path (held, redelivered, gap, idle), partitions found behind a lost tail, and the
 /// edge's writes refused for a reused sequence. A daemon restarted in between counts from its new start.
 /// </summary>
 public sealed partial class RecoveryCounts
 {
     private static readonly string[] Workers = ["aggregator", "persister"];
+
+    /// <summary>The metric's path labels, every one the loop has.</summary>
+    private static readonly string[] Paths = [.. Enum.GetNames<Likes.Shared.Consuming.RecoveryPath>().Select(p => p.ToLowerInvariant())];
 
     private const string SequenceReused = "likes_edge_publish_failures_total{reason=\"sequence_reused\"}";
 
@@ -53,7 +56,7 @@ public sealed partial class RecoveryCounts
     public string Since(RecoveryCounts before)
     {
         var parts = Workers.Select(w =>
-            $"{w} held {Delta(before, Recovered(w, "held"))}, gap {Delta(before, Recovered(w, "gap"))}, idle {Delta(before, Recovered(w, "idle"))}, rewound {Delta(before, Rewound(w))}");
+            $"{w} {string.Join(", ", Paths.Select(p => $"{p} {Delta(before, Recovered(w, p))}"))}, rewound {Delta(before, Rewound(w))}");
         return $"events applied from the stream: {string.Join("; ", parts)}; edge writes refused for a reused sequence: {Delta(before, SequenceReused)}";
     }
 
