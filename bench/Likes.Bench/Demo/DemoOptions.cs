@@ -4,7 +4,8 @@ namespace Likes.Bench.Demo;
 /// <param name="WriteShare">Share of page reads after which the user also likes (or unlikes) something.</param>
 /// <param name="UnlikeShare">Share of those writes that are unlikes.</param>
 /// <param name="BurstLikes">Distinct users who like the celebrity's content in the burst (at most <paramref name="Users"/>).</param>
-/// <param name="ScrollPause">A scroller's pause after each page, as a reader's: the load is a rate, not as many reads as the machine can queue.</param>
+/// <param name="ScrollPause">A scroller's mean pause after each page, as a reader's (<see cref="Load.ThinkTime"/>): the load is a rate, not as many reads as the machine can queue.</param>
+/// <param name="WarmUp">How long the scrollers read, unmeasured, before the measured <paramref name="Duration"/>.</param>
 /// <param name="UsersPerScroller">The population: this many users for each scroller, the others inactive.</param>
 /// <param name="LikesPerUser">The population's like history before the demo, on average per user.</param>
 public sealed record DemoOptions(
@@ -17,6 +18,7 @@ public sealed record DemoOptions(
     int BurstLikes,
     int BurstClients,
     TimeSpan ScrollPause,
+    TimeSpan WarmUp,
     int UsersPerScroller,
     int LikesPerUser)
 {
@@ -31,6 +33,7 @@ public sealed record DemoOptions(
         BurstLikes: 3_000,
         BurstClients: 32,
         ScrollPause: TimeSpan.FromMilliseconds(15),
+        WarmUp: TimeSpan.FromSeconds(15),
         UsersPerScroller: 10,
         LikesPerUser: 10);
 }

@@ -48,8 +48,8 @@ public sealed class DemoSummary(BenchEnvironment env, IConnectionMultiplexer red
         table.AddRow("feed reads", $"{o.Reads.Ok:N0} ({o.Reads.Ok / seconds:N0}/s), p50 {reads.P50:F1} ms, p99 {reads.P99:F1} ms: "
             + $"while only scrolling p50 {scrolling.P50:F1} ms, p99 {scrolling.P99:F1} ms ({scrolling.Count:N0}); "
             + $"during the celebrity burst p50 {inBurst.P50:F1} ms, p99 {inBurst.P99:F1} ms ({inBurst.Count:N0})");
-        table.AddRow("likes and unlikes", $"{o.Writes.Ok + burst.Likes:N0} accepted in all: {o.Writes.Ok:N0} while scrolling ({o.Writes.Ok / seconds:N0}/s, p99 {writes.P99:F1} ms) "
-            + $"and {burst.Likes:N0} in the celebrity burst; {o.Writes.ClientErrors + o.Writes.ServerErrors + o.Writes.Failures + burst.Load.Failed:N0} refused or failed");
+        table.AddRow("likes and unlikes", $"{o.WritesInWarmUp.Ok + o.Writes.Ok + burst.Likes:N0} accepted in all: {o.WritesInWarmUp.Ok:N0} in the warm-up, {o.Writes.Ok:N0} while scrolling ({o.Writes.Ok / seconds:N0}/s, p99 {writes.P99:F1} ms) "
+            + $"and {burst.Likes:N0} in the celebrity burst; {Refused(o.WritesInWarmUp) + Refused(o.Writes) + burst.Load.Failed:N0} refused or failed");
         table.AddRow("celebrity burst", $"{burst.Likes:N0} likes in {burst.Load.Seconds:F1} s ({burst.Load.PerSecond:N0}/s, p99 {burst.Load.Latency.P99:F1} ms): "
             + $"{burst.CountChanges:N0} count-row updates in PostgreSQL, {burst.CounterWrites:N0} writes of its Redis counter ({burst.Likes / (double)Math.Max(1, burst.CounterWrites):N0} likes per write, "
             + $"at most {burst.MostCounterWritesInASecond} in a second); exact {Seconds(burst.SecondsToExact)} after the last like");
@@ -103,6 +103,8 @@ public sealed class DemoSummary(BenchEnvironment env, IConnectionMultiplexer red
             yield return i;
         }
     }
+
+    private static long Refused(Load.LatencyRecorder writes) => writes.ClientErrors + writes.ServerErrors + writes.Failures;
 
     private static string Kb(long bytes) => (bytes / 1024.0).ToString("N0", CultureInfo.InvariantCulture) + " KiB";
 

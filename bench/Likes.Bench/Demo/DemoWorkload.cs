@@ -40,6 +40,8 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
         var readsScrolling = new LatencyRecorder();
         var readsInBurst = new LatencyRecorder();
         var writes = new LatencyRecorder();
+        var (warmUpReads, warmUpWrites) = (new LatencyRecorder(), new LatencyRecorder());
+        var measuring = false;
         var window = new LatencyRecorder();
         var windowStarted = Stopwatch.GetTimestamp();
         var feedP99 = 0.0;
@@ -60,6 +62,15 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
 
         var warmed = await ActiveUsers.WarmAsync(env, redis, keys, traffic.FirstUser, options.Users, ct);
         AnsiConsole.MarkupLine($"  {options.Users:N0} active users: their timelines built from their likes in PostgreSQL by the reheater in {warmed.TotalSeconds:F1} s");
+        // Scrolling as measured, recorded apart: a freshly started fleet compiles its paths (tiered JIT) and fills its pools.
+        var warmUpLine = new LiveLine();
+        await ClosedLoop.RunAsync(options.Clients, options.WarmUp, long.MaxValue, ScrollAsync,
+            (_, elapsed) => warmUpLine.Update($"  warm-up {elapsed.TotalSeconds,5:F1} s  reads {warmUpReads.Ok,8:N0}  likes and unlikes {warmUpWrites.Ok,7:N0}"), ct);
+        var warmedUp = warmUpReads.Snapshot();
+        warmUpLine.Finish($"  warm-up: the scrollers scrolled and liked for {options.WarmUp.TotalSeconds:F0} s before the measured minute "
+            + $"(the freshly started fleet compiling its paths): {warmUpReads.Ok:N0} feed reads, p50 {warmedUp.P50:F1} ms, p99 {warmedUp.P99:F1} ms; {warmUpWrites.Ok:N0} likes and unlikes accepted");
+        Volatile.Write(ref measuring, true);
+        var acceptedInWarmUp = traffic.AcceptedOrder.Count;
         BurstFigures burst;
         LoadResult scrolled;
         await using (var watch = FleetWatch.Start(fleet, stream))
@@ -74,7 +85,7 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
                     windowStarted = Stopwatch.GetTimestamp();
                 }
 
-                var rate = accepted.Sample(traffic.AcceptedOrder.Count, elapsed);
+                var rate = accepted.Sample(traffic.AcceptedOrder.Count - acceptedInWarmUp, elapsed);
                 var celebrityLine = burstStarted
                     ? $"  celebrity: {(CounterValue.TryParse(redis.GetDatabase().HashGet(keys.CounterBucket(celebrity), RedisKeys.CounterField(celebrity)), out var c) ? c.Count : 0),6:N0} likes counted"
                     : "";
@@ -88,15 +99,15 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
             burst = await new HotBurst(traffic, redis, keys).RunAsync(celebrity, traffic.FirstUser, options.BurstLikes, options.BurstClients, ct, quiet: true);
             Volatile.Write(ref inBurst, false);
             scrolled = await scrolling;
-            line.Finish($"  {scrolled.Elapsed.TotalSeconds,5:F1} s  done: {reads.Ok:N0} feed reads, {traffic.AcceptedOrder.Count:N0} likes and unlikes accepted "
-                + $"({traffic.AcceptedOrder.Count - burst.Likes:N0} while scrolling, {burst.Likes:N0} in the burst)");
+            line.Finish($"  {scrolled.Elapsed.TotalSeconds,5:F1} s  done: {reads.Ok:N0} feed reads, {traffic.AcceptedOrder.Count - acceptedInWarmUp:N0} likes and unlikes accepted "
+                + $"({traffic.AcceptedOrder.Count - acceptedInWarmUp - burst.Likes:N0} while scrolling, {burst.Likes:N0} in the burst)");
         }
 
         // The checks and the read comparison wait for the workers: reads before catch-up would measure lag, and load meanwhile would slow it.
         var settled = await CatchUp.WaitAsync(env, CatchUpWithin, ct);
         var (fromRedis, fromPostgres) = await CompareReadsAsync(edge, traffic, ct);
         return await new DemoSummary(env, redis, keys).WriteAsync(
-            new DemoOutcome(options, traffic, population, celebrity, scrolled.Elapsed, reads, readsScrolling, readsInBurst, writes, burst, settled, fromRedis, fromPostgres), ct);
+            new DemoOutcome(options, traffic, population, celebrity, scrolled.Elapsed, reads, readsScrolling, readsInBurst, warmUpWrites, writes, burst, settled, fromRedis, fromPostgres), ct);
 
         string PagePath(Random random)
         {
@@ -113,19 +124,28 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
         {
             var user = traffic.UserOf(client, random);
             var readAt = Stopwatch.GetTimestamp();
+            var measured = Volatile.Read(ref measuring);
             var (status, _) = await edge.GetAsync(user, PagePath(random), token);
-            reads.Record(readAt, status);
-            (Volatile.Read(ref inBurst) ? readsInBurst : readsScrolling).Record(readAt, status);
-            Volatile.Read(ref window).Record(readAt, status);
+            if (measured)
+            {
+                reads.Record(readAt, status);
+                (Volatile.Read(ref inBurst) ? readsInBurst : readsScrolling).Record(readAt, status);
+                Volatile.Read(ref window).Record(readAt, status);
+            }
+            else
+            {
+                warmUpReads.Record(readAt, status);
+            }
+
             if (random.NextDouble() < options.WriteShare)
             {
                 // The same user, so a user's writes stay sequential: the last accepted action per pair is well
                 // defined. Not cut off when the time is up: a write may be accepted after all, unbeknown to the check.
                 var writeAt = Stopwatch.GetTimestamp();
-                writes.Record(writeAt, await traffic.WriteAsync(user, traffic.PopularContent(random), random.NextDouble() >= options.UnlikeShare, ct));
+                (measured ? writes : warmUpWrites).Record(writeAt, await traffic.WriteAsync(user, traffic.PopularContent(random), random.NextDouble() >= options.UnlikeShare, ct));
             }
 
-            await Task.Delay(options.ScrollPause, token);
+            await Task.Delay(ThinkTime.Next(options.ScrollPause, random), token);
             return status;
         }
 
@@ -155,6 +175,7 @@ public sealed record DemoOutcome(
     LatencyRecorder Reads,
     LatencyRecorder ReadsScrolling,
     LatencyRecorder ReadsInBurst,
+    LatencyRecorder WritesInWarmUp,
     LatencyRecorder Writes,
     BurstFigures Burst,
     CatchUpResult Settled,
