@@ -62,52 +62,64 @@ public sealed class DemoWorkload(BenchEnvironment env, DemoOptions options)
 
         var warmed = await ActiveUsers.WarmAsync(env, redis, keys, traffic.FirstUser, options.Users, ct);
         AnsiConsole.MarkupLine($"  {options.Users:N0} active users: their timelines built from their likes in PostgreSQL by the reheater in {warmed.TotalSeconds:F1} s");
-        // Scrolling as measured, recorded apart: a freshly started fleet compiles its paths (tiered JIT) and fills its pools.
-        var warmUpLine = new LiveLine();
-        await ClosedLoop.RunAsync(options.Clients, options.WarmUp, long.MaxValue, ScrollAsync,
-            (_, elapsed) => warmUpLine.Update($"  warm-up {elapsed.TotalSeconds,5:F1} s  reads {warmUpReads.Ok,8:N0}  likes and unlikes {warmUpWrites.Ok,7:N0}"), ct);
-        var warmedUp = warmUpReads.Snapshot();
-        warmUpLine.Finish($"  warm-up: the scrollers scrolled and liked for {options.WarmUp.TotalSeconds:F0} s before the measured minute "
-            + $"(the freshly started fleet compiling its paths): {warmUpReads.Ok:N0} feed reads, p50 {warmedUp.P50:F1} ms, p99 {warmedUp.P99:F1} ms; {warmUpWrites.Ok:N0} likes and unlikes accepted");
-        Volatile.Write(ref measuring, true);
-        var acceptedInWarmUp = traffic.AcceptedOrder.Count;
+        // One loop: the warm-up is its first WarmUp, recorded apart (a freshly started fleet compiles its paths and
+        // fills its pools); the measured minute follows without the clients starting over in step.
         BurstFigures burst;
         LoadResult scrolled;
+        var acceptedInWarmUp = 0;
         await using (var watch = FleetWatch.Start(fleet, stream))
         {
             var accepted = new ThroughputSeries();
             var line = new LiveLine();
-            var scrolling = ClosedLoop.RunAsync(options.Clients, options.Duration, long.MaxValue, ScrollAsync, (_, elapsed) =>
+            var scrolling = ClosedLoop.RunAsync(options.Clients, options.WarmUp + options.Duration, long.MaxValue, ScrollAsync, (_, elapsed) =>
             {
+                if (!Volatile.Read(ref measuring))
+                {
+                    if (elapsed < options.WarmUp)
+                    {
+                        line.Update($"  warm-up {elapsed.TotalSeconds,5:F1} s  reads {warmUpReads.Ok,8:N0}  likes and unlikes {warmUpWrites.Ok,7:N0}");
+                        return;
+                    }
+
+                    Volatile.Write(ref measuring, true);
+                    acceptedInWarmUp = traffic.AcceptedOrder.Count;
+                    windowStarted = Stopwatch.GetTimestamp();
+                    var warmedUp = warmUpReads.Snapshot();
+                    line.Finish($"  warm-up: the scrollers scrolled and liked for {options.WarmUp.TotalSeconds:F0} s before the measured minute "
+                        + $"(the freshly started fleet compiling its paths): {warmUpReads.Ok:N0} feed reads, p50 {warmedUp.P50:F1} ms, p99 {warmedUp.P99:F1} ms; {warmUpWrites.Ok:N0} likes and unlikes accepted");
+                    return;
+                }
+
+                var measured = elapsed - options.WarmUp;
                 if (Stopwatch.GetElapsedTime(windowStarted) >= FeedWindow)
                 {
                     feedP99 = Interlocked.Exchange(ref window, new LatencyRecorder()).Snapshot().P99;
                     windowStarted = Stopwatch.GetTimestamp();
                 }
 
-                var rate = accepted.Sample(traffic.AcceptedOrder.Count - acceptedInWarmUp, elapsed);
+                var rate = accepted.Sample(traffic.AcceptedOrder.Count - acceptedInWarmUp, measured);
                 var celebrityLine = burstStarted
                     ? $"  celebrity: {(CounterValue.TryParse(redis.GetDatabase().HashGet(keys.CounterBucket(celebrity), RedisKeys.CounterField(celebrity)), out var c) ? c.Count : 0),6:N0} likes counted"
                     : "";
-                line.Update($"  {elapsed.TotalSeconds,5:F1} s  accepted {rate,6:N0}/s  applied {watch.PersisterPerSecond,6:N0}/s  "
-                    + $"lag {watch.Lag,6:N0}  feed p99 {feedP99,6:F1} ms  reads {reads.Ok,8:N0}{celebrityLine}");
+                line.Update($"  {measured.TotalSeconds,5:F1} s  accepted {rate,6:N0}/s  applied {watch.PersisterPerSecond,6:N0}/s  "
+                    + $"lag {watch.Lag,6:N0}  feed p99 {(feedP99 > 0 ? feedP99.ToString("F1", CultureInfo.InvariantCulture) : "-"),6} ms  reads {reads.Ok,8:N0}{celebrityLine}");
             }, ct);
 
-            await Task.Delay(options.Duration / 2, ct);
+            await Task.Delay(options.WarmUp + options.Duration / 2, ct);
             burstStarted = true;
             Volatile.Write(ref inBurst, true);
             burst = await new HotBurst(traffic, redis, keys).RunAsync(celebrity, traffic.FirstUser, options.BurstLikes, options.BurstClients, ct, quiet: true);
             Volatile.Write(ref inBurst, false);
             scrolled = await scrolling;
-            line.Finish($"  {scrolled.Elapsed.TotalSeconds,5:F1} s  done: {reads.Ok:N0} feed reads, {traffic.AcceptedOrder.Count - acceptedInWarmUp:N0} likes and unlikes accepted "
-                + $"({traffic.AcceptedOrder.Count - acceptedInWarmUp - burst.Likes:N0} while scrolling, {burst.Likes:N0} in the burst)");
+            line.Finish($"  {(scrolled.Elapsed - options.WarmUp).TotalSeconds,5:F1} s  done: {reads.Ok:N0} feed reads, {writes.Ok + burst.Likes:N0} likes and unlikes accepted "
+                + $"({writes.Ok:N0} while scrolling, {burst.Likes:N0} in the burst)");
         }
 
         // The checks and the read comparison wait for the workers: reads before catch-up would measure lag, and load meanwhile would slow it.
         var settled = await CatchUp.WaitAsync(env, CatchUpWithin, ct);
         var (fromRedis, fromPostgres) = await CompareReadsAsync(edge, traffic, ct);
         return await new DemoSummary(env, redis, keys).WriteAsync(
-            new DemoOutcome(options, traffic, population, celebrity, scrolled.Elapsed, reads, readsScrolling, readsInBurst, warmUpWrites, writes, burst, settled, fromRedis, fromPostgres), ct);
+            new DemoOutcome(options, traffic, population, celebrity, scrolled.Elapsed - options.WarmUp, reads, readsScrolling, readsInBurst, warmUpWrites, writes, burst, settled, fromRedis, fromPostgres), ct);
 
         string PagePath(Random random)
         {
