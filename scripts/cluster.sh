@@ -146,17 +146,41 @@ nats_cluster_start() {
         wait_for "NATS node $i" "${LIKES_NATS_START_TIMEOUT:-120}" _nats_node_healthy "$i" || { _tail_log "$(_log_file "nats-$i")"; return 1; }
     done
     # JetStream answers once the nodes elected a meta leader: wait for it, so that provisioning finds one.
-    wait_for "a JetStream meta leader with both peers current" 30 _nats_meta_leader || { _tail_log "$(_log_file nats-1)"; return 1; }
+    wait_for "a JetStream meta leader that hears both other nodes" 30 _nats_meta_peers_live || {
+        _nats_meta_describe; _tail_log "$(_log_file nats-1)"; return 1
+    }
     _say nats "3 nodes ready on 127.0.0.1:${LIKES_NATS_PORTS// /,} (routes :${LIKES_NATS_ROUTE_PORTS// /,}, JetStream)"
 }
 
-# The meta leader sees both other nodes current: before that, a stream's R3 placement can find too few peers.
-_nats_meta_leader() {
+# Some node is a meta leader that knows both other nodes, online, and heard from each within 5 s (a heartbeat is
+# 1 s): a stream's R3 placement needs that. Not "current": that also needs the peer's log at the leader's applied
+# index, and one follower still catching up must not fail a start that provisioning would get through.
+_nats_meta_peers_live() {
     local mon
     for mon in $LIKES_NATS_MONITOR_PORTS; do
-        (($(curl -fsS --max-time 1 "http://127.0.0.1:$mon/jsz" 2>/dev/null | grep -c '"current": *true') >= 2)) && return 0
+        curl -fsS --max-time 2 "http://127.0.0.1:$mon/jsz" 2>/dev/null | nats_meta_peers_heard && return 0
     done
     return 1
+}
+
+# Reads one node's /jsz: succeeds when it is the meta leader (only the leader lists replicas) and the test above holds.
+nats_meta_peers_heard() {
+    awk '
+        /"replicas": \[/ { listed = 1; next }
+        listed && /^ *\]/ { listed = 0 }
+        listed && /"name":/ { peers++; if (/unknown/) stale = 1 }
+        listed && /"offline": *true/ { stale = 1 }
+        listed && /"active":/ { gsub(/[^0-9]/, "", $2); if ($2 + 0 > 5000000000) stale = 1 }
+        END { exit !(peers == 2 && !stale) }'
+}
+
+# Each node's view of the meta group, for a start that timed out.
+_nats_meta_describe() {
+    local mon
+    for mon in $LIKES_NATS_MONITOR_PORTS; do
+        printf -- '---- meta group as the node with monitor port %s sees it ----\n' "$mon" >&2
+        curl -fsS --max-time 2 "http://127.0.0.1:$mon/jsz" 2>&1 | sed -n '/"meta_cluster"/,/^  }/p' >&2
+    done
 }
 
 nats_cluster_stop() {

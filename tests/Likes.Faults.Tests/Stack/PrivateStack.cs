@@ -269,7 +269,7 @@ public class PrivateStack : IAsyncLifetime
     private string AdminPassword(string variable)
         => Likes.Admin.Access.Credentials.Read(Path.Combine(LocalPath, "auth", "credentials.env"))[variable];
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Likes.Faults.Tests.Stack;
+using Xunit;
+
+namespace Likes.Faults.Tests;
+
+/// <summary>
+/// When the cluster's start (scripts/cluster.sh) takes the JetStream meta group as ready: it reads each node's
+/// <c>/jsz</c> as nats-server 2.10 prints it, and only the meta leader lists the other nodes as replicas.
+/// </summary>
+public sealed class NatsMetaReadinessTests
+{
+    private static readonly string Root = PrivateStack.FindRoot();
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static TheoryData<string, bool, object[]?> Views => new()
+    {
+        { "the leader, both peers current", true, [Peer("likes-n2", current: true, activeMs: 170), Peer("likes-n3", current: true, activeMs: 170)] },
+        { "the leader, one peer still catching up", true, [Peer("likes-n2", current: true, activeMs: 170), Peer("likes-n3", current: false, activeMs: 300)] },
+        { "the leader, one peer silent for 12 s", false, [Peer("likes-n2", current: true, activeMs: 170), Peer("likes-n3", current: false, activeMs: 12_000)] },
+        { "the leader, one peer offline", false, [Peer("likes-n2", current: true, activeMs: 170), Peer("likes-n3", current: false, activeMs: 0, offline: true)] },
+        { "the leader, one peer not known by name yet", false, [Peer("likes-n2", current: true, activeMs: 170), Peer("Server name unknown at this time (peerID: CvDWCciH)", current: false, activeMs: 0)] },
+        { "the leader, one peer known", false, [Peer("likes-n2", current: true, activeMs: 170)] },
+        { "a follower", false, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Views))]
+    public async Task TheMetaGroupIsReady_OnlyWhenTheLeaderHeardBothPeersLately(string view, bool ready, object[]? replicas)
+    {
+        var jsz = Jsz(replicas);
+        var output = await Scripts.RunAsync(
+            Root,
+            new Dictionary<string, string>(),
+            $"if printf '%s\\n' '{jsz}' | nats_meta_peers_heard; then echo ready; else echo waiting; fi",
+            TimeSpan.FromSeconds(30));
+
+        Assert.True(output.Trim() == (ready ? "ready" : "waiting"), $"{view}: the start said '{output.Trim()}' to\n{jsz}");
+    }
+
+    private static object Peer(string name, bool current, int activeMs, bool offline = false) =>
+        offline
+            ? new { name, current, offline, active = activeMs * 1_000_000L, peer = "CvDWCciH" }
+            : new { name, current, active = activeMs * 1_000_000L, peer = "yI4LaCXq" };
+
+    // The fields and layout nats-server 2.10.27 writes (two-space indent, replicas only on the leader).
+    private static string Jsz(object[]? replicas)
+    {
+        object meta = replicas is null
+            ? new { name = "likes", leader = "likes-n1", peer = "neWuhz8g", cluster_size = 3, pending = 0 }
+            : new { name = "likes", leader = "likes-n1", peer = "neWuhz8g", replicas, cluster_size = 3, pending = 0 };
+        return JsonSerializer.Serialize(new { server_id = "NB", meta_cluster = meta }, Indented);
+    }
+}
