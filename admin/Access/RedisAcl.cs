@@ -46,7 +46,7 @@ public static class RedisAcl
             // each user's write-rate bucket (one script on the server's clock).
             "edge" => [$"%R~{timelines}", .. Handshake, "+zrange", "+zrangebyscore", "+zrevrangebyscore",
                 Selector([timelines, filters], ["+zmscore", "+bitfield_ro", "+pexpire", .. Scripts]),
-                Selector([counters], ["+hget", "+hset", "+hsetnx", "+exists", "+pexpire", "+persist", .. Scripts]),
+                Selector([counters], ["+hget", "+hmget", "+hset", "+hsetnx", "+exists", "+pexpire", "+persist", .. Scripts]),
                 Selector([writeRates], ["+hmget", "+hset", "+pexpire", "+time", .. Scripts])],
             // Applies batches to timelines and the filters of heavy users, one script per user, and empties the timeline
             // and drops the filter of a user who erased their likes; then how far it applied the partition (read when a
@@ -67,7 +67,7 @@ public static class RedisAcl
                 Selector([timelines, filters, staging, locks], ["+get", .. Scripts])],
             // Reads counters and repairs them only if unchanged; reads sampled timelines and filters, deletes a drifted pair
             // (StackExchange.Redis deletes with UNLINK).
-            "reconciler" => [$"~{counters}", .. Handshake, .. Scripts, "+hget", "+hset", "+persist",
+            "reconciler" => [$"~{counters}", .. Handshake, .. Scripts, "+hget", "+hmget", "+hset", "+persist",
                 Selector([timelines, filters], ["+zrange", "+get", "+del", "+unlink"])],
             // A replica's copy of its master: the replication handshake and stream, nothing else, no keys.
             "replication" => ["-@all", "+psync", "+replconf", "+ping"],

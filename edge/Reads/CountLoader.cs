@@ -105,11 +105,11 @@ public sealed class CountLoader(RedisReads redis, RedisKeys keys, FallbackBudget
         var batch = redis.Database.CreateBatch();
         var reads = CounterStore.Read(batch, keys, ids);
         batch.Execute();
-        if (await redis.AwaitAsync(Task.WhenAll(reads)))
+        if (await redis.AwaitAsync(reads))
         {
             for (var i = 0; i < ids.Length; i++)
             {
-                if (CounterValue.TryParse(reads[i].Result, out var counter))
+                if (CounterValue.TryParse(reads.Result[i], out var counter))
                 {
                     counts[ids[i]] = counter;
                 }

@@ -8,9 +8,8 @@ namespace Likes.Edge.Reads;
 /// <c>GET /v1/feed-state</c>: for each id of a page, how many liked it and whether the caller did.
 /// <list type="number">
 /// <item>Redis, one round trip: the liked-state probe over the user's keys (<see cref="LikedStateProbe"/>:
-/// the timeline's scores, then the Bloom filter for what the timeline cannot decide) and one <c>GET</c> per
-/// counter, queued on one batch (not <c>MGET</c>: counters of different contents live in different cluster
-/// slots).</item>
+/// the timeline's scores, then the Bloom filter for what the timeline cannot decide) and one <c>HMGET</c> per
+/// counter bucket the page's ids fall in, queued on one batch (buckets live in different cluster slots).</item>
 /// <item>What Redis cannot answer, from PostgreSQL under the fallback budget, at most one query per kind:
 /// the missing counters (shared with concurrent reads, written back, unknown contents cached as ghosts);
 /// the liked-state of ids neither the timeline nor the filter could decide (the filter's "maybe", or no
@@ -54,7 +53,7 @@ public sealed class FeedStateReader(
         var probe = likedState.Queue(batch, userId, ids);
         var counters = CounterStore.Read(batch, keys, ids);
         batch.Execute();
-        if (!await redis.AwaitAsync(Task.WhenAll(probe, Task.WhenAll(counters))))
+        if (!await redis.AwaitAsync(Task.WhenAll(probe, counters)))
         {
             return false;
         }
@@ -66,7 +65,7 @@ public sealed class FeedStateReader(
         var (ghosts, filterNo) = (0, 0);
         for (var i = 0; i < ids.Length; i++)
         {
-            if (CounterValue.TryParse(counters[i].Result, out var counter))
+            if (CounterValue.TryParse(counters.Result[i], out var counter))
             {
                 facts.Counter(i, counter, fromRedis: true);
                 ghosts += counter == CounterStore.Ghost ? 1 : 0;

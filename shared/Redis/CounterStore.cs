@@ -49,20 +49,58 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys)
         return (int)result == 1;
     }
 
-    /// <summary>Queues reads of the counters (on a batch the caller executes with other reads: one round trip).</summary>
-    public static Task<RedisValue>[] Read(IDatabaseAsync db, RedisKeys keys, IReadOnlyList<long> contentIds)
+    /// <summary>
+    /// Queues reads of the counters, one <c>HMGET</c> per bucket, on a batch the caller executes with other reads (one
+    /// round trip); the values come back in the order of <paramref name="contentIds"/>, null where Redis holds none.
+    /// Ids near each other (contents posted about the same time) share a bucket, and so a command.
+    /// </summary>
+    public static Task<RedisValue[]> Read(IDatabaseAsync db, RedisKeys keys, IReadOnlyList<long> contentIds)
     {
-        var reads = new Task<RedisValue>[contentIds.Count];
+        var positions = new Dictionary<long, List<int>>();
         for (var i = 0; i < contentIds.Count; i++)
         {
-            reads[i] = db.HashGetAsync(keys.CounterBucket(contentIds[i]), RedisKeys.CounterField(contentIds[i]));
+            var bucket = RedisKeys.CounterBucketNumber(contentIds[i]);
+            if (!positions.TryGetValue(bucket, out var inBucket))
+            {
+                positions[bucket] = inBucket = [];
+            }
+
+            inBucket.Add(i);
         }
 
-        return reads;
+        var reads = new List<(List<int> Positions, Task<RedisValue[]> Values)>(positions.Count);
+        foreach (var inBucket in positions.Values)
+        {
+            var fields = new RedisValue[inBucket.Count];
+            for (var f = 0; f < fields.Length; f++)
+            {
+                fields[f] = RedisKeys.CounterField(contentIds[inBucket[f]]);
+            }
+
+            reads.Add((inBucket, db.HashGetAsync(keys.CounterBucket(contentIds[inBucket[0]]), fields)));
+        }
+
+        return InOrderAsync(reads, contentIds.Count);
     }
 
     /// <summary>Reads one counter: <c>count:version</c>, or null when Redis holds none.</summary>
-    public static Task<RedisValue> Read(IDatabaseAsync db, RedisKeys keys, long contentId) => Read(db, keys, [contentId])[0];
+    public static Task<RedisValue> Read(IDatabaseAsync db, RedisKeys keys, long contentId)
+        => db.HashGetAsync(keys.CounterBucket(contentId), RedisKeys.CounterField(contentId));
+
+    private static async Task<RedisValue[]> InOrderAsync(List<(List<int> Positions, Task<RedisValue[]> Values)> reads, int count)
+    {
+        var values = new RedisValue[count];
+        foreach (var (positions, read) in reads)
+        {
+            var bucket = await read;
+            for (var f = 0; f < positions.Count; f++)
+            {
+                values[positions[f]] = bucket[f];
+            }
+        }
+
+        return values;
+    }
 
     private IEnumerable<(RedisKey Bucket, RedisValue[] Values)> ByBucket<T>(
         IEnumerable<T> items, Func<T, long> contentId, Func<T, RedisValue[]> values, RedisValue? first = null)

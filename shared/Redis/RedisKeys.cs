@@ -43,7 +43,10 @@ public sealed class RedisKeys(string prefix)
     public const int CountersPerBucket = 100;
 
     /// <summary>Hash of up to <see cref="CountersPerBucket"/> counters, field <see cref="CounterField"/> = <c>count:version</c>.</summary>
-    public string CounterBucket(long contentId) => $"{prefix}counts:{contentId / CountersPerBucket}";
+    public string CounterBucket(long contentId) => $"{prefix}counts:{CounterBucketNumber(contentId)}";
+
+    /// <summary>Which <see cref="CounterBucket"/> holds the content's counter: contents with the same number share one.</summary>
+    public static long CounterBucketNumber(long contentId) => contentId / CountersPerBucket;
 
     /// <summary>The content's field in its <see cref="CounterBucket"/>.</summary>
     public static RedisValue CounterField(long contentId) => contentId % CountersPerBucket;

@@ -111,17 +111,17 @@ public sealed class CounterCheck(
         }
     }
 
-    /// <summary>Reads the counters of the contents, all GETs pipelined in one round trip.</summary>
+    /// <summary>Reads the counters of the contents, one HMGET per bucket, pipelined in one round trip.</summary>
     private async Task<Dictionary<long, string?>> ReadRedisAsync(IReadOnlyList<long> contentIds)
     {
         var batch = redis.GetDatabase().CreateBatch();
         var reads = CounterStore.Read(batch, keys, contentIds);
         batch.Execute();
-        await Task.WhenAll(reads);
+        var read = await reads;
         var values = new Dictionary<long, string?>(contentIds.Count);
         for (var i = 0; i < contentIds.Count; i++)
         {
-            values[contentIds[i]] = reads[i].Result;
+            values[contentIds[i]] = read[i];
         }
 
         return values;

@@ -42,7 +42,7 @@ public sealed class Exactness(NpgsqlDataSource postgres, IConnectionMultiplexer 
         var contents = stored.Keys.Union(counted.Keys).ToList();
 
         var db = redis.GetDatabase();
-        var cached = await Task.WhenAll(CounterStore.Read(db, keys, contents));
+        var cached = await CounterStore.Read(db, keys, contents);
         int drift = 0, missing = 0;
         for (var i = 0; i < contents.Count; i++)
         {

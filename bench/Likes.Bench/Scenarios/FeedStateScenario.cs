@@ -96,7 +96,7 @@ public sealed class FeedStateScenario(LikeGraph graph, IConnectionMultiplexer re
             batch.Execute();
             try
             {
-                await Task.WhenAll(scores, Task.WhenAll(counters));
+                await Task.WhenAll(scores, counters);
             }
             catch (RedisException)
             {
@@ -105,9 +105,9 @@ public sealed class FeedStateScenario(LikeGraph graph, IConnectionMultiplexer re
 
             // Decoded as the edge decodes them; a content nobody liked has no counter, which is an answer too (0).
             _ = LikedStateProbe.Read(scores.Result);
-            foreach (var counter in counters)
+            foreach (var counter in counters.Result)
             {
-                _ = CounterValue.TryParse(counter.Result, out _);
+                _ = CounterValue.TryParse(counter, out _);
             }
 
             return 200;
