@@ -45,6 +45,10 @@ _fleet_env() {
         "LIKES_NATS_URL=${LIKES_NATS_URL:-$(client_nats_urls)}" \
         "LIKES_POSTGRES=${LIKES_POSTGRES:-$(client_postgres)}"
     if cluster_enabled; then echo "LIKES_STREAM_REPLICAS=3"; fi
+    # Every process here shares one machine's cores: workstation GC, not concurrent, as .NET advises for many
+    # processes on one machine (server GC gives each a heap and a GC thread per core). The caller's choice wins.
+    echo "DOTNET_gcServer=${DOTNET_gcServer:-0}"
+    echo "DOTNET_gcConcurrent=${DOTNET_gcConcurrent:-0}"
 }
 
 _dll() { printf '%s/artifacts/bin/%s/release/%s.dll\n' "$(likes_root)" "$1" "$1"; }
