@@ -30,7 +30,12 @@ public sealed class CounterReadTests : IAsyncLifetime
         long[] page = [7_105, 301, 7_150, 7, 7_199, 299, 7_100, 350, 7_100];
         var stored = new Dictionary<long, CounterValue>
         {
-            [7_105] = new(5, 1), [301] = new(31, 2), [7] = new(7, 3), [7_199] = new(99, 4), [7_100] = new(100, 5), [350] = new(35, 6),
+            [7_105] = new(5, 1),
+            [301] = new(31, 2),
+            [7] = new(7, 3),
+            [7_199] = new(99, 4),
+            [7_100] = new(100, 5),
+            [350] = new(35, 6),
         };
         await store.SetIfNewerAsync(stored.ToList());
 
