@@ -89,10 +89,12 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys)
 
     private static async Task<RedisValue[]> InOrderAsync(List<(List<int> Positions, Task<RedisValue[]> Values)> reads, int count)
     {
+        // Every read awaited, so a failure of one leaves none of the others unobserved.
+        await Task.WhenAll(reads.Select(r => r.Values));
         var values = new RedisValue[count];
         foreach (var (positions, read) in reads)
         {
-            var bucket = await read;
+            var bucket = read.Result;
             for (var f = 0; f < positions.Count; f++)
             {
                 values[positions[f]] = bucket[f];
