@@ -19,6 +19,7 @@
 #   LIKES_REDIS_NODE_TIMEOUT  5000             ms before a silent master is failed over to its replica
 #   LIKES_NATS_NODE_GID_BASE  64230            as root, NATS node i runs with group base + i (nats_node_cut)
 #   LIKES_NATS_START_TIMEOUT  120              s a node may take to be healthy (a restart replays its store)
+#   LIKES_NATS_META_WAIT      20               s before a node the meta leader does not hear is restarted (once)
 
 # Turns the cluster on for this shell: its own folder, ports and stream replication, the single-node variables
 # the rest of the scripts read pointed at the cluster's first node. Streams are R3 (scripts/fleet.sh).
@@ -145,33 +146,72 @@ nats_cluster_start() {
     for i in 1 2 3; do
         wait_for "NATS node $i" "${LIKES_NATS_START_TIMEOUT:-120}" _nats_node_healthy "$i" || { _tail_log "$(_log_file "nats-$i")"; return 1; }
     done
-    # JetStream answers once the nodes elected a meta leader: wait for it, so that provisioning finds one.
-    wait_for "a JetStream meta leader that hears both other nodes" 30 _nats_meta_peers_live || {
-        _nats_meta_describe; _tail_log "$(_log_file nats-1)"; return 1
-    }
+    nats_meta_settle || return 1
     _say nats "3 nodes ready on 127.0.0.1:${LIKES_NATS_PORTS// /,} (routes :${LIKES_NATS_ROUTE_PORTS// /,}, JetStream)"
 }
 
-# Some node is a meta leader that knows both other nodes, online, and heard from each within 5 s (a heartbeat is
-# 1 s): a stream's R3 placement needs that. Not "current": that also needs the peer's log at the leader's applied
-# index, and one follower still catching up must not fail a start that provisioning would get through.
-_nats_meta_peers_live() {
-    local mon
-    for mon in $LIKES_NATS_MONITOR_PORTS; do
-        curl -fsS --max-time 2 "http://127.0.0.1:$mon/jsz" 2>/dev/null | nats_meta_peers_heard && return 0
+# JetStream answers once the nodes elected a meta leader that hears both other nodes: wait for it, so that
+# provisioning can place R3 streams. A node the leader still does not hear after LIKES_NATS_META_WAIT s is
+# restarted, once: nats-server 2.10 now and then leaves a live node out of the meta group at a cold boot, for good,
+# and only a restart brings it in (docs/reliability.md, "the cluster runs' findings").
+nats_meta_settle() {
+    local wait="${LIKES_NATS_META_WAIT:-20}" unheard name i
+    wait_for "a JetStream meta leader that hears both other nodes" "$wait" _nats_meta_peers_live 2>/dev/null && return 0
+    if unheard="$(_nats_meta_unheard)"; then
+        for name in $unheard; do
+            i="${name#likes-n}"
+            _say nats "$name not heard by the meta leader after ${wait}s: restarting it"
+            _stop_pid "$(_pid_of "$(_pid_file "nats-$i")")" 10
+            nats_node_start "$i"
+        done
+    fi
+    wait_for "a JetStream meta leader that hears both other nodes" 30 _nats_meta_peers_live && return 0
+    _nats_meta_describe
+    for i in 1 2 3; do _tail_log "$(_log_file "nats-$i")"; done
+    return 1
+}
+
+_nats_node_names() { printf 'likes-n1 likes-n2 likes-n3\n'; }
+
+# The nodes the meta leader has not heard from lately (see nats_meta_unheard), one per line; fails when no node is
+# the leader.
+_nats_meta_unheard() {
+    local i jsz
+    for i in 1 2 3; do
+        jsz="$(curl -fsS --max-time 2 "http://127.0.0.1:$(_nth "$i" "$LIKES_NATS_MONITOR_PORTS")/jsz" 2>/dev/null)" || continue
+        # shellcheck disable=SC2046 # the names are words
+        printf '%s\n' "$jsz" | nats_meta_unheard "likes-n$i" $(_nats_node_names) && return 0
     done
     return 1
 }
 
-# Reads one node's /jsz: succeeds when it is the meta leader (only the leader lists replicas) and the test above holds.
-nats_meta_peers_heard() {
-    awk '
-        /"replicas": \[/ { listed = 1; next }
+# Ready when some node is a meta leader that hears both others: a stream's R3 placement needs that. Not "current":
+# that also needs the peer's log at the leader's applied index, and a follower still catching up must not fail a
+# start that provisioning would get through.
+_nats_meta_peers_live() {
+    local unheard
+    unheard="$(_nats_meta_unheard)" && [[ -z "$unheard" ]]
+}
+
+# Reads node <self>'s /jsz (the other arguments: every node's name). When <self> is the meta leader (only the leader
+# lists replicas), prints each other node it has not heard from lately (not listed, offline, unknown by name, or
+# silent over 5 s; a heartbeat is 1 s) and succeeds; fails when <self> is not the leader.
+nats_meta_unheard() {
+    local self="$1"
+    shift
+    awk -v self="$self" -v nodes="$*" '
+        /"meta_cluster":/ { meta = 1 }
+        meta && !leader && /"leader":/ { leader = $2; gsub(/[",]/, "", leader) }
+        meta && /"replicas": \[/ { listed = 1; next }
         listed && /^ *\]/ { listed = 0 }
-        listed && /"name":/ { peers++; if (/unknown/) stale = 1 }
-        listed && /"offline": *true/ { stale = 1 }
-        listed && /"active":/ { gsub(/[^0-9]/, "", $2); if ($2 + 0 > 5000000000) stale = 1 }
-        END { exit !(peers == 2 && !stale) }'
+        listed && /"name":/ { name = $2; gsub(/[",]/, "", name); live[name] = 1 }
+        listed && /"offline": *true/ { live[name] = 0 }
+        listed && /"active":/ { gsub(/[^0-9]/, "", $2); if ($2 + 0 > 5000000000) live[name] = 0 }
+        END {
+            if (leader != self) exit 1
+            n = split(nodes, all, " ")
+            for (i = 1; i <= n; i++) if (all[i] != self && !live[all[i]]) print all[i]
+        }'
 }
 
 # Each node's view of the meta group, for a start that timed out.
