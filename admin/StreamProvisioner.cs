@@ -1,6 +1,7 @@
 using Likes.Shared.Configuration;
 using Likes.Shared.Consuming;
 using Likes.Shared.Streams;
+using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using NATS.Client.KeyValueStore;
@@ -48,6 +49,34 @@ public static class StreamProvisioner
         log.WriteLine($"streams: key-value bucket {stream.IdempotencyBucket}");
         await new NatsKVContext(js).CreateOrUpdateStoreAsync(LikesTopology.LeaseBucket(stream), ct);
         log.WriteLine($"streams: key-value bucket {stream.LeaseBucket}");
+    }
+
+    /// <summary>
+    /// Removes every stream <see cref="EnsureAsync"/> creates for <paramref name="stream"/>, each holding a reservation of
+    /// JetStream's storage: one already gone is skipped, one that cannot be removed does not stop the rest.
+    /// </summary>
+    public static async Task RemoveAsync(INatsJSContext js, StreamOptions stream, CancellationToken ct)
+    {
+        var failed = new List<string>();
+        foreach (var name in stream.StreamNames)
+        {
+            try
+            {
+                await js.DeleteStreamAsync(name, ct);
+            }
+            catch (NatsJSApiException ex) when (ex.Error.Code == 404)
+            {
+            }
+            catch (NatsException ex)
+            {
+                failed.Add($"{name} ({ex.Message})");
+            }
+        }
+
+        if (failed.Count > 0)
+        {
+            throw new InvalidOperationException("could not remove the streams " + string.Join(", ", failed));
+        }
     }
 
     /// <summary>

@@ -74,6 +74,9 @@ public sealed class StreamOptions : ISectionOptions
     /// <summary>The stream behind <see cref="LeaseBucket"/>.</summary>
     public string LeaseStreamName => $"KV_{LeaseBucket}";
 
+    /// <summary>Every stream of the topology, the buckets' streams included, as JetStream names them: what a removal removes.</summary>
+    public IReadOnlyList<string> StreamNames => [Name, ChangesStreamName, DeadLetterStreamName, ReheatStreamName, IdempotencyStreamName, LeaseStreamName];
+
     public string EventSubject(int partition) => $"{SubjectPrefix}.events.{partition}";
 
     public string EventSubjectWildcard => $"{SubjectPrefix}.events.*";

@@ -30,6 +30,7 @@ public sealed class BenchRunner(BenchEnvironment env, BenchSizes sizes, string r
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
+        await IngestScenario.RemoveLeftoversAsync(env, ct);
         await using var redis = await AdminRedis.ConnectAsync(env.Redis);
         await using var fleetPostgres = NpgsqlDataSource.Create(env.Postgres);
         using var fleet = FleetDaemons.FromEnvironment();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Likes.Admin;
 using Likes.Bench.Checks;
 using Likes.Bench.Diagnostics;
@@ -20,10 +21,13 @@ namespace Likes.Bench.Scenarios;
 /// events published straight to JetStream from this process, many in flight, onto a stream of the bench's
 /// own with the fleet stream's configuration (so no worker consumes them), removed afterwards.
 /// </summary>
-public sealed class IngestScenario(BenchEnvironment env, FleetDaemons fleet, IngestSizes sizes)
+public sealed partial class IngestScenario(BenchEnvironment env, FleetDaemons fleet, IngestSizes sizes)
 {
     private static readonly TimeSpan CatchUpWithin = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan StreamRemovalWithin = TimeSpan.FromMinutes(2);
+
+    /// <summary>The raw baseline's stream names: this, eight hex digits, then the topology's suffixes.</summary>
+    private const string RawStreamPrefix = "bench";
 
     /// <summary>The edge's histogram of the wait for the stream's ack, per write.</summary>
     private const string PublishSeconds = "likes_edge_publish_seconds";
@@ -60,6 +64,38 @@ public sealed class IngestScenario(BenchEnvironment env, FleetDaemons fleet, Ing
         return new IngestFigures(edge, untilApplied, raw, watch.PersisterRate.Points, watch.AggregatorRate.Points, cpuSeconds, publishWaitMs, rawCpu.Stop());
     }
 
+    /// <summary>
+    /// Removes the streams of an earlier run of this baseline that stopped before removing them (killed, or a version
+    /// that removed only some): each holds a reservation of JetStream's storage, and enough of them refuse the next
+    /// run's streams, the private slices' included. Only this baseline names streams so. Run before anything else.
+    /// </summary>
+    public static async Task RemoveLeftoversAsync(BenchEnvironment env, CancellationToken ct)
+    {
+        await using var nats = new NatsConnection(new NatsOpts { Url = env.Nats, Name = "likes-bench-raw", RequestTimeout = StreamRemovalWithin });
+        var js = new NatsJSContext(nats);
+        var leftovers = new List<string>();
+        await foreach (var name in js.ListStreamNamesAsync(cancellationToken: ct))
+        {
+            if (RawStreamName().IsMatch(name))
+            {
+                leftovers.Add(name);
+            }
+        }
+
+        foreach (var name in leftovers)
+        {
+            await js.DeleteStreamAsync(name, ct);
+        }
+
+        if (leftovers.Count > 0)
+        {
+            Console.WriteLine($"removed {leftovers.Count} streams an earlier run left behind: {string.Join(", ", leftovers)}");
+        }
+    }
+
+    [GeneratedRegex("^(KV_)?BENCH[0-9A-F]{8}(_[A-Z]+)?$")]
+    private static partial Regex RawStreamName();
+
     /// <summary>The same users, contents and actions as the edge accepted, straight to JetStream, cycling until the time is up.</summary>
     private async Task<RunFigures> RawPublishAsync(List<(long User, long Content, bool Like)> events, CancellationToken ct)
     {
@@ -68,7 +104,7 @@ public sealed class IngestScenario(BenchEnvironment env, FleetDaemons fleet, Ing
             throw new InvalidOperationException("the edge accepted no like to publish again; see the edge's log");
         }
 
-        var id = "bench" + Guid.NewGuid().ToString("N")[..8];
+        var id = RawStreamPrefix + Guid.NewGuid().ToString("N")[..8];
         var stream = new StreamOptions
         {
             Name = id.ToUpperInvariant(),
@@ -78,9 +114,9 @@ public sealed class IngestScenario(BenchEnvironment env, FleetDaemons fleet, Ing
         // Removing a stream of millions of events takes JetStream longer than the default API timeout.
         await using var nats = new NatsConnection(new NatsOpts { Url = env.Nats, Name = "likes-bench-raw", RequestTimeout = StreamRemovalWithin });
         var js = new NatsJSContext(nats);
-        await StreamProvisioner.EnsureAsync(js, stream, new ConsumerOptions(), TextWriter.Null, ct);
         try
         {
+            await StreamProvisioner.EnsureAsync(js, stream, new ConsumerOptions(), TextWriter.Null, ct);
             var publisher = new EventPublisher(js, stream);
             var next = -1L;
             return await MeasuredLoop.RunAsync($"raw JetStream publish, {sizes.RawInFlight} in flight", sizes.RawInFlight, sizes.RawMeasure, async (_, _, _) =>
@@ -99,17 +135,14 @@ public sealed class IngestScenario(BenchEnvironment env, FleetDaemons fleet, Ing
         }
         finally
         {
-            foreach (var name in new[] { stream.Name, stream.DeadLetterStreamName, stream.ReheatStreamName })
+            try
             {
-                try
-                {
-                    await js.DeleteStreamAsync(name, CancellationToken.None);
-                }
-                catch (NatsJSException ex)
-                {
-                    // The figures stand; say what is left behind rather than lose them.
-                    Console.WriteLine($"  could not remove the bench stream {name} ({ex.Message}); remove it with: nats stream rm {name}");
-                }
+                await StreamProvisioner.RemoveAsync(js, stream, CancellationToken.None);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // The figures stand; say what is left behind rather than lose them.
+                Console.WriteLine($"  {ex.Message}; remove them with: nats stream rm <name>");
             }
         }
     }
