@@ -76,7 +76,7 @@ public sealed class WriteRateLimit : IEndpointFilter, IDisposable
 
         try
         {
-            var result = await _redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.UserWriteRate, [_keys.WriteRate(user)], [_rate, BurstSeconds * _rate]).WaitAsync(_timeout);
+            var result = await RedisScripts.UserWriteRate.EvaluateAsync(_redis.GetDatabase(), [_keys.WriteRate(user)], [_rate, BurstSeconds * _rate]).WaitAsync(_timeout);
             return (long)result;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)

@@ -25,7 +25,7 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys)
         var writes = new List<Task<RedisResult>>();
         foreach (var (bucket, values) in ByBucket(counters, c => c.Key, c => [RedisKeys.CounterField(c.Key), c.Value.ToString(), c.Value.Version]))
         {
-            writes.Add(db.ScriptEvaluateAsync(RedisScripts.CountersSetIfNewer, [bucket], values));
+            writes.Add(RedisScripts.CountersSetIfNewer.EvaluateAsync(db, [bucket], values));
         }
 
         var results = await Task.WhenAll(writes);
@@ -38,14 +38,14 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys)
         var db = redis.GetDatabase();
         var ttlMs = (long)ttl.TotalMilliseconds;
         return Task.WhenAll(ByBucket(contentIds, c => c, c => [RedisKeys.CounterField(c)], first: ttlMs)
-            .Select(b => db.ScriptEvaluateAsync(RedisScripts.CountersGhost, [b.Bucket], b.Values)));
+            .Select(b => RedisScripts.CountersGhost.EvaluateAsync(db, [b.Bucket], b.Values)));
     }
 
     /// <summary>Repairs one counter, but only if it still holds what the caller saw (a concurrent newer write wins).</summary>
     public async Task<bool> ReplaceIfUnchangedAsync(long contentId, string? seen, CounterValue value)
     {
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(
-            RedisScripts.CounterReplaceIfUnchanged, [keys.CounterBucket(contentId)], [RedisKeys.CounterField(contentId), seen ?? string.Empty, value.ToString()]);
+        var result = await RedisScripts.CounterReplaceIfUnchanged.EvaluateAsync(
+            redis.GetDatabase(), [keys.CounterBucket(contentId)], [RedisKeys.CounterField(contentId), seen ?? string.Empty, value.ToString()]);
         return (int)result == 1;
     }
 

@@ -28,7 +28,7 @@ public sealed class LikedStateProbe(RedisKeys keys, IOptions<TimelineOptions> op
             args[i++] = hash.H2;
         }
 
-        return batch.ScriptEvaluateAsync(RedisScripts.LikedState, [keys.Timeline(userId), keys.Bloom(userId)], args);
+        return RedisScripts.LikedState.EvaluateAsync(batch, [keys.Timeline(userId), keys.Bloom(userId)], args);
     }
 
     /// <summary>The answers of a probe, one per id in the order it was queued.</summary>

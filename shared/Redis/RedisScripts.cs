@@ -21,23 +21,23 @@ public static class RedisScripts
 
         """) + Read("encoding");
 
-    public static string TimelineApply { get; } = Encodings + Read("timeline-apply");
+    public static RedisScript TimelineApply { get; } = new(Encodings + Read("timeline-apply"));
 
-    public static string TimelineReplace { get; } = Encodings + Read("timeline-replace");
+    public static RedisScript TimelineReplace { get; } = new(Encodings + Read("timeline-replace"));
 
-    public static string LikedState { get; } = Encodings + Read("liked-state");
+    public static RedisScript LikedState { get; } = new(Encodings + Read("liked-state"));
 
-    public static string PositionSetIfNewer { get; } = Encodings + Read("position-set-if-newer");
+    public static RedisScript PositionSetIfNewer { get; } = new(Encodings + Read("position-set-if-newer"));
 
-    public static string CountersSetIfNewer { get; } = Read("counters-set-if-newer");
+    public static RedisScript CountersSetIfNewer { get; } = new(Read("counters-set-if-newer"));
 
-    public static string CounterReplaceIfUnchanged { get; } = Read("counter-replace-if-unchanged");
+    public static RedisScript CounterReplaceIfUnchanged { get; } = new(Read("counter-replace-if-unchanged"));
 
-    public static string CountersGhost { get; } = Read("counters-ghost");
+    public static RedisScript CountersGhost { get; } = new(Read("counters-ghost"));
 
-    public static string LockRelease { get; } = Read("lock-release");
+    public static RedisScript LockRelease { get; } = new(Read("lock-release"));
 
-    public static string UserWriteRate { get; } = Read("user-write-rate");
+    public static RedisScript UserWriteRate { get; } = new(Read("user-write-rate"));
 
     private static string Read(string name)
     {

@@ -52,7 +52,7 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
             args[i++] = likedAtMs;
         }
 
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.TimelineReplace, [keys.Timeline(userId), keys.Bloom(userId), keys.BloomStaging(userId, rebuild), keys.RebuildLock(userId)], args);
+        var result = await RedisScripts.TimelineReplace.EvaluateAsync(redis.GetDatabase(), [keys.Timeline(userId), keys.Bloom(userId), keys.BloomStaging(userId, rebuild), keys.RebuildLock(userId)], args);
         return (long)result >= 0;
     }
 
@@ -91,7 +91,7 @@ public sealed class TimelineStore(IConnectionMultiplexer redis, RedisKeys keys, 
                 args[i++] = hash.H2;
             }
 
-            calls.Add((changes.Key, db.ScriptEvaluateAsync(RedisScripts.TimelineApply, [keys.Timeline(changes.Key), keys.Bloom(changes.Key), keys.RebuildLock(changes.Key)], args)));
+            calls.Add((changes.Key, RedisScripts.TimelineApply.EvaluateAsync(db, [keys.Timeline(changes.Key), keys.Bloom(changes.Key), keys.RebuildLock(changes.Key)], args)));
         }
 
         await Task.WhenAll(calls.Select(c => c.Call));

@@ -25,5 +25,5 @@ public sealed class TimelinePositions(IConnectionMultiplexer redis, RedisKeys ke
     }
 
     public Task WriteAsync(int partition, EventPosition position)
-        => redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.PositionSetIfNewer, [keys.Applied(Worker, partition)], [position.Epoch, position.Sequence]);
+        => RedisScripts.PositionSetIfNewer.EvaluateAsync(redis.GetDatabase(), [keys.Applied(Worker, partition)], [position.Epoch, position.Sequence]);
 }

@@ -80,7 +80,7 @@ public sealed class TimelineRebuilder(
         }
         finally
         {
-            await db.ScriptEvaluateAsync(RedisScripts.LockRelease, [lockKey], [token]);
+            await RedisScripts.LockRelease.EvaluateAsync(db, [lockKey], [token]);
         }
     }
 
