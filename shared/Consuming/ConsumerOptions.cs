@@ -12,9 +12,13 @@ public sealed class ConsumerOptions : ISectionOptions, IValidatableObject
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 1000;
 
-    /// <summary>After the first event of an idle period, how long to gather more before applying.</summary>
+    /// <summary>
+    /// After the first event of an idle period, how long to gather more before applying: under a steady trickle each
+    /// batch is a fetch, a window and the acks whatever its size, so the window sets what the trickle costs the
+    /// worker and NATS. Well inside the second a like may take to show (docs/benchmarks.md).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
-    public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(10);
+    public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
     /// How long one idle fetch waits for the first event. After each that finds nothing, the loop checks the stream
