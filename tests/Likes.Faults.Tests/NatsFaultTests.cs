@@ -35,7 +35,12 @@ public sealed class NatsFaultTests(PrivateStack stack, ITestOutputHelper output)
                 await c.Faults.RestartMissingAsync();
                 var restored = await StreamStateAsync(c.Stack);
                 c.Notes.Add($"stream restored at sequences {restored.FirstSeq}..{restored.LastSeq} (last sequence read just before the kill: {beforeKill})");
-            });
+            })
+        {
+            // Writes wait out the publish timeout (2 s, the whole fault) while NATS is down, and so do the clients
+            // sending them: without a client that only reads, a fault can pass with no read sent during it.
+            Shape = LoadShape.Default with { Readers = 1 },
+        };
 
         var run = await ScenarioRun.RunAsync(stack, plan, output);
 

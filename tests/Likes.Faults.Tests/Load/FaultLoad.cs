@@ -28,7 +28,7 @@ public sealed class FaultLoad(EdgeClient edge, FaultSize size, LoadShape shape, 
     private Task<int> RequestAsync(int client, Random random, CancellationToken ct)
     {
         var user = idBase + random.Next(size.Users / size.Clients) * size.Clients + client + 1;
-        if (random.NextDouble() < shape.ReadShare)
+        if (client < shape.Readers || random.NextDouble() < shape.ReadShare)
         {
             return ReadAsync(user, random, ct);
         }
