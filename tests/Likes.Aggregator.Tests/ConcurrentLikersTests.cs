@@ -31,7 +31,11 @@ public class ConcurrentLikersTests(StackFixture fixture) : IClassFixture<StackFi
         }
 
         Assert.Empty(missing);
-        var counter = await CounterStore.Read(fixture.Redis.GetDatabase(), reader.Keys, content);
+        // Caught up means committed; a hot content's counter is then written within its pacing interval, within the
+        // contract's second of the last like (Persister:CounterWriteInterval).
+        var counter = await Eventually.UntilAsync(
+            () => CounterStore.Read(fixture.Redis.GetDatabase(), reader.Keys, content),
+            c => CounterValue.TryParse(c, out var v) && v.Count == 1000, TimeSpan.FromSeconds(1), $"counter of {content} at 1000");
         Assert.True(CounterValue.TryParse(counter, out var value), $"counter '{counter}' is not count:version");
         Assert.Equal(1000, value.Count);
         await using var count = fixture.Postgres.CreateCommand($"SELECT like_count FROM content_like_counts WHERE content_id = {content}");
