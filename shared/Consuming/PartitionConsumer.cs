@@ -72,12 +72,6 @@ public sealed class PartitionConsumer(
 
         /// <summary>Whether the session acked a batch yet: events recovered before its first are the previous owner's held range.</summary>
         public bool Acked { get; set; }
-
-        /// <summary>
-        /// The last fetch took less than it asked for: nothing more was waiting, so the next fetch waits for an event
-        /// at once instead of first asking, without waiting, for what a trickle has almost never left.
-        /// </summary>
-        public bool Drained { get; set; }
     }
 
     protected override bool IsStale(Session session) => _drops.Count != session.Drops;
@@ -104,35 +98,22 @@ public sealed class PartitionConsumer(
 
     /// <summary>
     /// Takes what is waiting, up to a batch. When nothing is, waits for the first event, lets the batch window
-    /// gather more, then takes those: low latency when quiet, full batches under load. After a batch that took all
-    /// there was, it starts with the wait: a trickle then costs two pull requests a batch, not three. A fetch is never
-    /// abandoned half-read, which would leave delivered events behind the batch: only the wait for the first event
-    /// ends on a stop.
+    /// gather more, then takes those: low latency when quiet, full batches under load. A fetch is never abandoned
+    /// half-read, which would leave delivered events behind the batch: only the wait for the first event ends on a stop.
     /// </summary>
     protected override async Task<List<INatsJSMsg<byte[]>>> FetchAsync(Session session, CancellationToken stopping)
     {
         var consumer = session.Consumer;
         var room = (int)Math.Max(1, Math.Min(options.BatchSize, consumer.Info.Config.MaxAckPending - session.HeldByPrevious));
-        var batch = await GatherAsync(session, room, stopping);
-        session.Drained = batch.Count < room;
-        return batch;
-    }
-
-    private async Task<List<INatsJSMsg<byte[]>>> GatherAsync(Session session, int room, CancellationToken stopping)
-    {
-        var consumer = session.Consumer;
         var batch = new List<INatsJSMsg<byte[]>>(room);
-        if (!session.Drained)
+        await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = room, Expires = NoWaitExpiry }, cancellationToken: CancellationToken.None))
         {
-            await foreach (var msg in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = room, Expires = NoWaitExpiry }, cancellationToken: CancellationToken.None))
-            {
-                batch.Add(msg);
-            }
+            batch.Add(msg);
+        }
 
-            if (batch.Count > 0)
-            {
-                return batch;
-            }
+        if (batch.Count > 0)
+        {
+            return batch;
         }
 
         await foreach (var msg in consumer.FetchAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = 1, Expires = options.IdleFetch }, cancellationToken: stopping))
